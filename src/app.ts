@@ -1,0 +1,90 @@
+import compression from 'compression';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import type { Container } from './composition-root';
+import { createAccountController } from './controllers/account.controller';
+import { createAuthController } from './controllers/auth.controller';
+import { AppError } from './errors/app-error';
+import { ErrorCode } from './errors/error-codes';
+import { createErrorHandler } from './errors/error-handler';
+import { authenticate } from './middlewares/authenticate';
+import { createLimiter } from './middlewares/rate-limit';
+import { requestId, requestLogger } from './middlewares/request-context';
+import { apiSecurityHeaders, requireJsonBody } from './middlewares/security';
+import { createMetaRouter } from './routes/meta.routes';
+import { createOtpRouter, createV1Router } from './routes/v1.routes';
+
+/** Builds the Express app from a container: middleware order and routers, no listen. */
+export function createApp(c: Container): Express {
+  const { config } = c;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  app.set('json spaces', 0);
+
+  app.use(requestId);
+  app.use(...apiSecurityHeaders);
+  app.use(requestLogger(c.logger, c.metrics));
+  app.use(
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'Accept-Language'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      maxAge: 600,
+    }),
+  );
+  app.use(compression());
+
+  app.use(
+    createMetaRouter({
+      jwks: () => c.tokens.jwks(),
+      metrics: c.metrics,
+      metricsToken: config.metricsToken,
+      readiness: c.readiness,
+      isShuttingDown: c.isShuttingDown,
+      openapi: c.openapi,
+    }),
+  );
+
+  const general = createLimiter({
+    name: 'general',
+    windowMs: config.rateLimit.windowMs,
+    limit: config.rateLimit.max,
+    metrics: c.metrics,
+    store: c.limiterStore?.('general'),
+  });
+  app.use(general);
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: config.bodyLimit, strict: true, inflate: false, type: 'application/json' }));
+
+  const deps = {
+    auth: createAuthController({ otp: c.otp, sessions: c.sessions }),
+    account: createAccountController({ users: c.users, sessions: c.sessions }),
+    authenticate: authenticate(c.sessions),
+    limiters: {
+      verify: createLimiter({
+        name: 'verify',
+        windowMs: 300_000,
+        limit: config.rateLimit.verifyPer5Min,
+        metrics: c.metrics,
+        store: c.limiterStore?.('verify'),
+      }),
+      refresh: createLimiter({
+        name: 'refresh',
+        windowMs: 300_000,
+        limit: config.rateLimit.refreshPer5Min,
+        metrics: c.metrics,
+        store: c.limiterStore?.('refresh'),
+      }),
+    },
+    codeLength: config.otp.length,
+  };
+  app.use('/v1', createV1Router(deps));
+  app.use('/otp', createOtpRouter(deps));
+
+  app.use((_req, _res, next) => next(new AppError({ code: ErrorCode.notFound, status: 404 })));
+  app.use(createErrorHandler(c.logger, c.reportError));
+  return app;
+}

@@ -1,0 +1,204 @@
+import { envSchema } from './config.schema';
+
+export type StorageConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
+  | { kind: 'mongo'; url: string };
+
+export type EmailTransportKind = 'console' | 'smtp' | 'sendgrid';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: string;
+  corsOrigins: string[];
+  trustProxy: boolean | number | string;
+  bodyLimit: string;
+  /** Undefined only outside production: the composition root then keeps a generated one in DATA_DIR. */
+  sessionSecret?: string;
+  previousSessionSecrets: string[];
+  dataDir: string;
+  storage: StorageConfig;
+  redisUrl?: string;
+  email: {
+    transport: EmailTransportKind;
+    from: string;
+    smtp: { host: string; port: number; user?: string; password?: string; secure: boolean };
+    sendgridApiKey?: string;
+    brand: { productName: string; primaryColor: string; logoUrl?: string; supportEmail?: string };
+  };
+  sentryDsn?: string;
+  metricsToken?: string;
+  adminApiKeys: string[];
+  rateLimit: { windowMs: number; max: number; verifyPer5Min: number; refreshPer5Min: number };
+  otp: {
+    length: number;
+    expiryMinutes: number;
+    activeCodes: number;
+    maxAttempts: number;
+    maxFailedPerEmailPerHour: number;
+    maxFailedPerIpPerHour: number;
+    resendCooldownSeconds: number;
+    maxPerEmailPerHour: number;
+    maxPerIpPerHour: number;
+    maxPerDomainPerHour: number;
+  };
+  session: { idleHours: number; absoluteDays: number };
+  tokens: {
+    accessTtlSeconds: number;
+    refreshGraceSeconds: number;
+    privateKeysPem: string[];
+    issuer: string;
+    audience: string;
+  };
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const EXAMPLE_SECRETS = new Set(['change-me', 'changeme', 'your-secret-key', '<generate-random-key>', 'secret']);
+
+const optional = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const list = (v: unknown): string[] =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+function parsePemKeys(raw: string | undefined): string[] {
+  if (!raw) return [];
+  const text = raw.replace(/\\n/g, '\n');
+  return text.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g) ?? [];
+}
+
+function pickStorage(v: Record<string, unknown>): StorageConfig {
+  const pgUrl = optional(v.POSTGRESQL_URL);
+  const dbUrl = optional(v.DATABASE_URL);
+  const url = pgUrl ?? dbUrl;
+  if (url && /^mongodb(\+srv)?:\/\//.test(url)) return { kind: 'mongo', url };
+  if (url) {
+    return {
+      kind: 'postgres',
+      url,
+      poolMax: v.DATABASE_POOL_MAX as number,
+      statementTimeoutMs: v.DATABASE_STATEMENT_TIMEOUT_MS as number,
+    };
+  }
+  return { kind: 'pglite', dataDir: v.DATA_DIR as string };
+}
+
+function pickTransport(v: Record<string, unknown>): EmailTransportKind {
+  const chosen = v.EMAIL_TRANSPORT as string;
+  if (chosen !== 'auto') return chosen as EmailTransportKind;
+  if (optional(v.SENDGRID_API_KEY)) return 'sendgrid';
+  if (optional(v.SMTP_HOST)) return 'smtp';
+  return 'console';
+}
+
+/** Collects every production misconfiguration at once, so the operator fixes them in one go. */
+function productionProblems(c: Config, v: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const secret = c.sessionSecret;
+  if (!secret) problems.push('SESSION_SECRET is required in production');
+  else if (Buffer.byteLength(secret) < 32) problems.push('SESSION_SECRET must be at least 32 bytes');
+  else if (EXAMPLE_SECRETS.has(secret) || /generate|change.?me/i.test(secret))
+    problems.push('SESSION_SECRET is the example value; generate one with crypto.randomBytes(32)');
+  if (c.storage.kind === 'pglite' && v.ALLOW_EMBEDDED_DATABASE !== true)
+    problems.push('an external database is required in production (POSTGRESQL_URL or DATABASE_URL)');
+  if (c.email.transport === 'console') problems.push('the console email transport is for development only');
+  if (c.corsOrigins.includes('*')) problems.push('CORS_ORIGIN must list origins, not *');
+  if (!c.metricsToken) problems.push('METRICS_TOKEN is required in production');
+  return problems;
+}
+
+/** Validates the environment and returns a frozen, typed configuration. Reads nothing but `env`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const { value, error } = envSchema.validate(env, { abortEarly: false, convert: true });
+  if (error) throw new ConfigError(error.details.map((d) => d.message));
+  const v = value as Record<string, unknown>;
+  const config: Config = {
+    env: v.NODE_ENV as Config['env'],
+    port: v.PORT as number,
+    host: v.HOST as string,
+    logLevel: v.LOG_LEVEL as string,
+    corsOrigins: list(v.CORS_ORIGIN),
+    trustProxy: parseTrustProxy(v.TRUST_PROXY as string),
+    bodyLimit: v.BODY_LIMIT as string,
+    sessionSecret: optional(v.SESSION_SECRET),
+    previousSessionSecrets: list(v.SESSION_SECRET_PREVIOUS),
+    dataDir: v.DATA_DIR as string,
+    storage: pickStorage(v),
+    redisUrl: optional(v.REDIS_URL),
+    email: {
+      transport: pickTransport(v),
+      from: v.SMTP_FROM as string,
+      smtp: {
+        host: optional(v.SMTP_HOST) ?? 'localhost',
+        port: v.SMTP_PORT as number,
+        user: optional(v.SMTP_USER),
+        password: optional(v.SMTP_PASSWORD),
+        secure: v.SMTP_SECURE as boolean,
+      },
+      sendgridApiKey: optional(v.SENDGRID_API_KEY),
+      brand: {
+        productName: v.EMAIL_PRODUCT_NAME as string,
+        primaryColor: v.EMAIL_PRIMARY_COLOR as string,
+        logoUrl: optional(v.EMAIL_LOGO_URL),
+        supportEmail: optional(v.EMAIL_SUPPORT_ADDRESS),
+      },
+    },
+    sentryDsn: optional(v.SENTRY_DSN),
+    metricsToken: optional(v.METRICS_TOKEN),
+    adminApiKeys: list(v.ADMIN_API_KEYS),
+    rateLimit: {
+      windowMs: v.RATE_LIMIT_WINDOW_MS as number,
+      max: v.RATE_LIMIT_MAX_REQUESTS as number,
+      verifyPer5Min: v.VERIFY_RATE_LIMIT_PER_5_MIN as number,
+      refreshPer5Min: v.REFRESH_RATE_LIMIT_PER_5_MIN as number,
+    },
+    otp: {
+      length: v.OTP_LENGTH as number,
+      expiryMinutes: v.OTP_EXPIRY_MINUTES as number,
+      activeCodes: v.OTP_ACTIVE_CODES as number,
+      maxAttempts: v.OTP_MAX_ATTEMPTS as number,
+      maxFailedPerEmailPerHour: v.OTP_MAX_FAILED_PER_EMAIL_PER_HOUR as number,
+      maxFailedPerIpPerHour: v.OTP_MAX_FAILED_PER_IP_PER_HOUR as number,
+      resendCooldownSeconds: v.OTP_RESEND_COOLDOWN_SECONDS as number,
+      maxPerEmailPerHour: v.OTP_MAX_PER_EMAIL_PER_HOUR as number,
+      maxPerIpPerHour: v.OTP_MAX_PER_IP_PER_HOUR as number,
+      maxPerDomainPerHour: v.OTP_MAX_PER_DOMAIN_PER_HOUR as number,
+    },
+    session: { idleHours: v.SESSION_EXPIRY_HOURS as number, absoluteDays: v.SESSION_ABSOLUTE_EXPIRY_DAYS as number },
+    tokens: {
+      accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS as number,
+      refreshGraceSeconds: v.REFRESH_REUSE_GRACE_SECONDS as number,
+      privateKeysPem: parsePemKeys(optional(v.JWT_PRIVATE_KEYS)),
+      issuer: v.JWT_ISSUER as string,
+      audience: v.JWT_AUDIENCE as string,
+    },
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS as number,
+  };
+  const problems: string[] = [];
+  if (config.sessionSecret && Buffer.byteLength(config.sessionSecret) < 32 && config.env !== 'production')
+    problems.push('SESSION_SECRET must be at least 32 bytes');
+  if (config.env === 'production') problems.push(...productionProblems(config, v));
+  if (config.email.transport === 'sendgrid' && !config.email.sendgridApiKey)
+    problems.push('EMAIL_TRANSPORT=sendgrid needs SENDGRID_API_KEY');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,32 @@
+import client from 'prom-client';
+
+/**
+ * The checklist's dashboard figures. Each app has its own registry (tests run several);
+ * labels are bounded enums and route templates, never emails, IPs or tokens.
+ */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+    new client.Counter<L>({ name, help, labelNames, registers: [registry] });
+  return {
+    registry,
+    otpRequests: counter('otp_requests_total', 'OTP requests by outcome', ['outcome']),
+    otpVerifications: counter('otp_verifications_total', 'OTP verifications by result', ['result']),
+    sessionsCreated: counter('sessions_created_total', 'Sessions created by sign-in', []),
+    refreshes: counter('token_refreshes_total', 'Refresh attempts by result', ['result']),
+    sessionRevocations: counter('session_revocations_total', 'Sessions revoked by reason', ['reason']),
+    emails: counter('emails_total', 'Email jobs by outcome', ['outcome']),
+    rateLimited: counter('rate_limited_total', 'Requests refused by a limit', ['limit']),
+    httpRequests: counter('http_requests_total', 'HTTP requests', ['method', 'route', 'status']),
+    httpDuration: new client.Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,45 @@
+import type { RequestHandler } from 'express';
+import { v4 as uuidv4 } from 'uuid';
+import type { Logger } from 'winston';
+import type { Metrics } from '../infrastructure/metrics';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Every response carries an X-Request-Id: the caller's if it is well-formed, else a new one. */
+export const requestId: RequestHandler = (req, res, next) => {
+  const incoming = req.get('x-request-id');
+  const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : uuidv4();
+  res.locals.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+};
+
+/** The route template (never the raw path) keeps log and metric cardinality bounded. */
+function routeOf(req: Parameters<RequestHandler>[0]): string {
+  const route = (req as { route?: { path?: string } }).route?.path;
+  return route ? `${req.baseUrl}${route}` : 'unmatched';
+}
+
+/** One JSON line per request, and the HTTP metrics. Bodies, headers and tokens are never logged. */
+export function requestLogger(logger: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const route = routeOf(req);
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method, route }, seconds);
+      const level = res.statusCode >= 500 ? 'error' : 'http';
+      logger.log(level, 'request', {
+        requestId: res.locals.requestId,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        durationMs: Math.round(seconds * 1e4) / 10,
+        ip: req.ip,
+        userAgent: req.get('user-agent')?.slice(0, 256),
+      });
+    });
+    next();
+  };
+}

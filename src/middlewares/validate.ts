@@ -1,0 +1,24 @@
+import type { RequestHandler } from 'express';
+import type Joi from 'joi';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+
+/**
+ * Validates the body against a Joi schema: every problem at once (abortEarly false), unknown
+ * keys refused (no mass assignment, no `$` operators), coerced values written back.
+ */
+export function validateBody(schema: Joi.ObjectSchema): RequestHandler {
+  return (req, _res, next) => {
+    const { value, error } = schema.validate(req.body ?? undefined, {
+      abortEarly: false,
+      convert: false,
+      errors: { wrap: { label: false } },
+    });
+    if (error) {
+      const errors = error.details.map((d) => ({ field: d.path.join('.') || 'body', message: d.message }));
+      return next(new AppError({ code: ErrorCode.invalidRequest, status: 400, errors }));
+    }
+    req.body = value;
+    next();
+  };
+}

@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Queryable, SqlClient, mapSqlError } from './sql-client';
+
+/**
+ * Embedded PostgreSQL (WASM, in-process). One connection: PGlite runs one transaction at
+ * a time, which also makes every read-modify-write below atomic. `dataDir` undefined keeps
+ * the database in memory (tests).
+ */
+export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = new PGlite(dataDir);
+  await db.waitReady;
+  const run = async <T>(q: Pick<PGlite, 'query'>, text: string, params?: unknown[]): Promise<T[]> => {
+    try {
+      const result = await q.query<T>(text, params);
+      return result.rows;
+    } catch (err) {
+      throw mapSqlError(err);
+    }
+  };
+  return {
+    kind: 'pglite',
+    query: (text, params) => run(db, text, params),
+    transaction<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => work({ query: (text, params) => run(tx, text, params) }));
+    },
+    close: () => db.close(),
+  };
+}

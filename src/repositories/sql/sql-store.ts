@@ -1,0 +1,53 @@
+import type { Repositories, Store } from '../../services/ports';
+import { migrations } from './migrations';
+import { createSqlAuthFailureRepository, createSqlOtpRepository } from './otp.repository';
+import { createSqlRefreshTokenRepository, createSqlSessionRepository } from './session.repository';
+import type { Queryable, SqlClient } from './sql-client';
+import { createSqlUserRepository } from './user.repository';
+
+function repositories(db: Queryable): Repositories {
+  return {
+    users: createSqlUserRepository(db),
+    otps: createSqlOtpRepository(db),
+    authFailures: createSqlAuthFailureRepository(db),
+    sessions: createSqlSessionRepository(db),
+    refreshTokens: createSqlRefreshTokenRepository(db),
+  };
+}
+
+/** Applies pending migrations; an advisory lock keeps two instances starting at once from racing. */
+export async function migrateSql(client: SqlClient): Promise<number[]> {
+  return client.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      for (const statement of m.sql.split(/;\s*\n/).map((s) => s.trim())) {
+        if (statement) await tx.query(statement);
+      }
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}
+
+/** The SQL storage backend, shared by PostgreSQL and PGlite. */
+export function createSqlStore(client: SqlClient): Store {
+  return {
+    kind: client.kind,
+    ...repositories(client),
+    transaction: (work) => client.transaction((tx) => work(repositories(tx))),
+    migrate: async () => {
+      await migrateSql(client);
+    },
+    ping: async () => {
+      await client.query('SELECT 1');
+    },
+    close: () => client.close(),
+  };
+}

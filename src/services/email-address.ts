@@ -1,0 +1,45 @@
+import { domainToASCII } from 'node:url';
+
+const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * Returns the one canonical form used for both lookup and delivery, or undefined.
+ *
+ * Why strict: a mailbox provider may fold `mıke` (dotless i) or fullwidth letters onto
+ * `mike`, so a non-ASCII local part could receive someone else's code (GitHub, 2016).
+ * We reject non-ASCII local parts outright rather than guess, lower-case the rest, and
+ * turn an IDN domain into its punycode form so there is exactly one spelling per domain.
+ */
+export function normalizeEmail(input: string): string | undefined {
+  if (input.length > 254 || input !== input.trim()) return undefined;
+  const at = input.lastIndexOf('@');
+  if (at <= 0 || at === input.length - 1) return undefined;
+  const local = input.slice(0, at);
+  const rawDomain = input.slice(at + 1);
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x21-\x7e]/.test(local) || local.length > 63) return undefined;
+  const lowerLocal = local.toLowerCase();
+  if (!LOCAL_PART.test(lowerLocal)) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\x00-\x1f\x7f]/.test(rawDomain)) return undefined;
+  const domain = domainToASCII(rawDomain.toLowerCase());
+  if (!domain || domain.length > 253) return undefined;
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))) return undefined;
+  if (!/^([a-z]{2,63}|xn--[a-z0-9-]+)$/.test(labels[labels.length - 1])) return undefined;
+  const email = `${lowerLocal}@${domain}`;
+  return email.length <= 254 ? email : undefined;
+}
+
+/** `jo***@example.com`: enough for a person reading logs, not enough to enumerate. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 0) return '***';
+  const local = email.slice(0, at);
+  return `${local.slice(0, Math.min(2, Math.max(1, local.length - 1)))}***@${email.slice(at + 1)}`;
+}
+
+export function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1);
+}

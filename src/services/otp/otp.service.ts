@@ -1,0 +1,182 @@
+import type { Logger } from 'winston';
+import { AppError } from '../../errors/app-error';
+import { ErrorCode } from '../../errors/error-codes';
+import type { Metrics } from '../../infrastructure/metrics';
+import type { Clock } from '../clock';
+import { emailDomain } from '../email-address';
+import type { MailQueue, Store } from '../ports';
+import type { ClientContext, IssuedTokens, SessionService } from '../sessions/session.service';
+import type { CodeHasher } from './otp-code';
+
+export interface OtpPolicy {
+  length: number;
+  expiryMinutes: number;
+  activeCodes: number;
+  maxAttempts: number;
+  maxFailedPerEmailPerHour: number;
+  maxFailedPerIpPerHour: number;
+  resendCooldownSeconds: number;
+  maxPerEmailPerHour: number;
+  maxPerIpPerHour: number;
+  maxPerDomainPerHour: number;
+}
+
+/** Tells whether an address must not be mailed (bounces, complaints); the caller's answer never changes. */
+export interface SuppressionCheck {
+  isSuppressed(email: string): Promise<boolean>;
+}
+
+const HOUR = 3_600_000;
+
+const rateLimited = (retryAfterSeconds: number, detail: string) =>
+  new AppError({
+    code: ErrorCode.rateLimited,
+    status: 429,
+    detail,
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  });
+
+/**
+ * The code rules of PRODUCT.md "Codes". Every budget lives in the database, so restarting
+ * an instance or flushing Redis never hands an attacker a fresh one.
+ */
+export class OtpService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      queue: MailQueue;
+      hasher: CodeHasher;
+      sessions: SessionService;
+      clock: Clock;
+      policy: OtpPolicy;
+      logger: Logger;
+      metrics: Metrics;
+      emailHash: (email: string) => string;
+      suppressions?: SuppressionCheck;
+    },
+  ) {}
+
+  /**
+   * Accepts a code request. The answer is the same for known, unknown, suppressed and
+   * hidden-capped addresses; only the per-email cooldown (and the caller's own IP cap) is told.
+   */
+  async request(email: string, ctx: ClientContext & { locale: string }): Promise<void> {
+    const { store, clock, policy, metrics } = this.deps;
+    const domain = emailDomain(email);
+    const outcome = await store.transaction(async (tx) => {
+      await tx.otps.lockEmail(email);
+      const now = clock.now();
+      const latest = await tx.otps.latestCreatedAt(email);
+      const cooldownLeft = latest ? latest.getTime() + policy.resendCooldownSeconds * 1000 - now.getTime() : 0;
+      if (cooldownLeft > 0) return { kind: 'cooldown' as const, retryAfter: cooldownLeft / 1000 };
+      const hourAgo = new Date(now.getTime() - HOUR);
+      if ((await tx.otps.countCreatedSince({ requestIp: ctx.ip }, hourAgo)) >= policy.maxPerIpPerHour) {
+        return { kind: 'ip_capped' as const };
+      }
+      const emailCapped = (await tx.otps.countCreatedSince({ email }, hourAgo)) >= policy.maxPerEmailPerHour;
+      const domainCapped =
+        (await tx.otps.countCreatedSince({ emailDomain: domain }, hourAgo)) >= policy.maxPerDomainPerHour;
+      if (emailCapped || domainCapped) return { kind: 'capped' as const };
+      const expiresAt = new Date(now.getTime() + policy.expiryMinutes * 60_000);
+      const otpId = await tx.otps.create({
+        email,
+        emailDomain: domain,
+        purpose: 'login',
+        requestIp: ctx.ip,
+        createdAt: now,
+        expiresAt,
+      });
+      return { kind: 'created' as const, otpId, expiresAt };
+    });
+    const audit = { event: 'otp.requested', emailHash: this.deps.emailHash(email), outcome: outcome.kind };
+    if (outcome.kind === 'cooldown') {
+      metrics.otpRequests.inc({ outcome: 'cooldown' });
+      this.deps.logger.info('otp request throttled', audit);
+      throw rateLimited(outcome.retryAfter, 'A code was just sent to this address; wait before asking again');
+    }
+    if (outcome.kind === 'ip_capped') {
+      metrics.otpRequests.inc({ outcome: 'ip_capped' });
+      this.deps.logger.warn('otp request throttled', audit);
+      throw rateLimited(HOUR / 1000, 'Too many codes requested from this network');
+    }
+    if (outcome.kind === 'capped') {
+      metrics.otpRequests.inc({ outcome: 'capped' });
+      this.deps.logger.warn('otp request throttled', audit);
+      return;
+    }
+    if (await this.deps.suppressions?.isSuppressed(email)) {
+      metrics.otpRequests.inc({ outcome: 'suppressed' });
+      this.deps.logger.info('otp request for suppressed address', { ...audit, outcome: 'suppressed' });
+      return;
+    }
+    await this.deps.queue.enqueue({
+      otpId: outcome.otpId,
+      email,
+      expiresAt: outcome.expiresAt.toISOString(),
+      locale: ctx.locale,
+    });
+    metrics.otpRequests.inc({ outcome: 'queued' });
+    this.deps.logger.info('otp requested', audit);
+  }
+
+  /**
+   * Checks a code and signs in. The attempt is counted on every candidate code and on the
+   * email's and IP's budgets in the same transaction that compares, and the rows are locked,
+   * so concurrent guesses are evaluated one at a time and a winning code is consumed once.
+   */
+  async verify(email: string, code: string, ctx: ClientContext): Promise<IssuedTokens> {
+    const { store, clock, policy, hasher, metrics } = this.deps;
+    const outcome = await store.transaction(async (tx) => {
+      await tx.otps.lockEmail(email);
+      const now = clock.now();
+      const hourAgo = new Date(now.getTime() - HOUR);
+      for (const [by, max] of [
+        [{ ip: ctx.ip }, policy.maxFailedPerIpPerHour],
+        [{ email }, policy.maxFailedPerEmailPerHour],
+      ] as const) {
+        if ((await tx.authFailures.countSince(by, hourAgo)) >= max) {
+          const oldest = (await tx.authFailures.oldestSince(by, hourAgo)) ?? now;
+          return { kind: 'locked' as const, retryAfter: (oldest.getTime() + HOUR - now.getTime()) / 1000 };
+        }
+      }
+      const newest = await tx.otps.lockNewest(email, policy.activeCodes);
+      const live = newest.filter(
+        (o) => o.codeHash !== null && !o.consumedAt && o.expiresAt > now && o.attempts < policy.maxAttempts,
+      );
+      let matched = false;
+      for (const otp of live) {
+        if (hasher.matches(otp.codeHash as string, otp.id, email, code)) matched = true;
+      }
+      if (!matched) {
+        await tx.otps.incrementAttempts(live.map((o) => o.id));
+        await tx.authFailures.record({ email, ip: ctx.ip, at: now });
+        return { kind: 'failed' as const };
+      }
+      await tx.otps.consumeAll(email, now);
+      await tx.authFailures.clearForEmail(email);
+      const user = await tx.users.upsertOnLogin(email, now);
+      const { session, refreshToken } = await this.deps.sessions.start(tx, user, ctx);
+      return { kind: 'ok' as const, user, session, refreshToken };
+    });
+    const audit = { emailHash: this.deps.emailHash(email), ip: ctx.ip };
+    if (outcome.kind === 'locked') {
+      metrics.otpVerifications.inc({ result: 'rate_limited' });
+      metrics.rateLimited.inc({ limit: 'verify_failures' });
+      this.deps.logger.warn('otp verify refused: failure budget spent', { event: 'otp.verify.locked', ...audit });
+      throw rateLimited(outcome.retryAfter, 'Too many wrong codes; try again later');
+    }
+    if (outcome.kind === 'failed') {
+      metrics.otpVerifications.inc({ result: 'invalid_code' });
+      this.deps.logger.info('otp verify failed', { event: 'otp.verify.failed', ...audit });
+      throw new AppError({ code: ErrorCode.invalidCode, status: 401 });
+    }
+    metrics.otpVerifications.inc({ result: 'success' });
+    this.deps.logger.info('otp verify succeeded', {
+      event: 'otp.verify.succeeded',
+      ...audit,
+      userId: outcome.user.id,
+      sessionId: outcome.session.id,
+    });
+    return this.deps.sessions.issue(outcome.user, outcome.session, outcome.refreshToken);
+  }
+}

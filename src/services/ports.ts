@@ -1,0 +1,159 @@
+/**
+ * The interfaces the domain depends on. Repositories return plain objects and turn driver
+ * errors into UnavailableError / ConflictError; services never see a driver.
+ */
+
+export interface User {
+  id: string;
+  email: string;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export interface OtpRecord {
+  id: string;
+  email: string;
+  /** Null until the mail worker mints the code: the queue never holds a code in clear. */
+  codeHash: string | null;
+  attempts: number;
+  createdAt: Date;
+  expiresAt: Date;
+  consumedAt: Date | null;
+}
+
+export interface NewOtp {
+  email: string;
+  emailDomain: string;
+  purpose: 'login';
+  requestIp: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  ip: string | null;
+  userAgent: string | null;
+  deviceFingerprint: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** Idle expiry: last refresh + SESSION_EXPIRY_HOURS, capped by absoluteExpiresAt. */
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  sessionId: string;
+  parentHash: string | null;
+  createdAt: Date;
+  rotatedAt: Date | null;
+}
+
+export interface UserRepository {
+  findById(id: string): Promise<User | undefined>;
+  findByEmail(email: string): Promise<User | undefined>;
+  /** Creates the user on first login or stamps lastLoginAt; a racing first login re-reads, never fails. */
+  upsertOnLogin(email: string, now: Date): Promise<User>;
+  list(options: { limit: number; after?: { createdAt: Date; id: string } }): Promise<User[]>;
+  delete(id: string): Promise<boolean>;
+  count(): Promise<number>;
+}
+
+export interface OtpRepository {
+  /** Serialises /request and /verify for one email inside a transaction (cooldown and budget checks). */
+  lockEmail(email: string): Promise<void>;
+  create(otp: NewOtp): Promise<string>;
+  /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
+  setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
+  latestCreatedAt(email: string): Promise<Date | undefined>;
+  countCreatedSince(by: { email?: string; requestIp?: string; emailDomain?: string }, since: Date): Promise<number>;
+  /** The newest `limit` codes of an email, locked for update, newest first. */
+  lockNewest(email: string, limit: number): Promise<OtpRecord[]>;
+  incrementAttempts(ids: string[]): Promise<void>;
+  consumeAll(email: string, now: Date): Promise<number>;
+  deleteStale(before: Date): Promise<number>;
+}
+
+export interface AuthFailureRepository {
+  record(failure: { email: string; ip: string; at: Date }): Promise<void>;
+  countSince(by: { email?: string; ip?: string }, since: Date): Promise<number>;
+  oldestSince(by: { email?: string; ip?: string }, since: Date): Promise<Date | undefined>;
+  clearForEmail(email: string): Promise<void>;
+  deleteBefore(before: Date): Promise<number>;
+}
+
+export interface SessionRepository {
+  create(session: Omit<Session, 'revokedAt' | 'revokedReason'>): Promise<Session>;
+  findById(id: string): Promise<Session | undefined>;
+  lockById(id: string): Promise<Session | undefined>;
+  touch(id: string, lastUsedAt: Date, expiresAt: Date): Promise<void>;
+  revoke(id: string, at: Date, reason: string): Promise<boolean>;
+  revokeAllForUser(userId: string, at: Date, reason: string): Promise<number>;
+  listActiveForUser(
+    userId: string,
+    now: Date,
+    options: { limit: number; after?: { createdAt: Date; id: string } },
+  ): Promise<Session[]>;
+  count(filter: { activeAt?: Date }): Promise<number>;
+  deleteExpired(before: Date): Promise<number>;
+}
+
+export interface RefreshTokenRepository {
+  insert(record: RefreshTokenRecord): Promise<void>;
+  /** Finds a token by hash and locks it for update. */
+  lockByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  findChild(parentHash: string): Promise<RefreshTokenRecord | undefined>;
+  markRotated(tokenHash: string, at: Date): Promise<void>;
+}
+
+export interface Repositories {
+  users: UserRepository;
+  otps: OtpRepository;
+  authFailures: AuthFailureRepository;
+  sessions: SessionRepository;
+  refreshTokens: RefreshTokenRepository;
+}
+
+/** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
+export interface Store extends Repositories {
+  readonly kind: 'pglite' | 'postgres' | 'mongo';
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per message so a retry is not sent twice where the provider supports it. */
+  idempotencyKey: string;
+}
+
+/** A transport that delivers one message. Throws MailError on failure. */
+export interface Mailer {
+  readonly name: string;
+  send(message: OutgoingEmail): Promise<{ messageId?: string }>;
+  close?(): Promise<void>;
+}
+
+export interface MailJob {
+  otpId: string;
+  email: string;
+  expiresAt: string;
+  locale: string;
+}
+
+/** Email jobs, off the request path. */
+export interface MailQueue {
+  enqueue(job: MailJob): Promise<void>;
+  /** Resolves when every queued job has been sent or given up (tests, shutdown). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
