@@ -28,7 +28,8 @@ export function createApp(c: Container): Express {
   app.use(requestLogger(c.logger, c.metrics));
   app.use(
     cors({
-      origin: (origin, cb) => cb(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
+      origin: (origin, cb) =>
+        cb(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
       methods: ['GET', 'POST', 'DELETE'],
       allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'Accept-Language'],
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],

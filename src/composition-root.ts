@@ -120,7 +120,12 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     metrics,
     emailHash,
   });
-  const queue = createMemoryMailQueue({ process: processOtpMail, logger, metrics, retry: overrides.mailRetry });
+  const queue = createMemoryMailQueue({
+    process: processOtpMail,
+    logger,
+    metrics,
+    retry: overrides.mailRetry,
+  });
 
   const sessions = new SessionService({
     store,

@@ -30,9 +30,17 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info('listening', { event: 'server.started', port, storage: container.store.kind, transport: container.mailer.name });
+  logger.info('listening', {
+    event: 'server.started',
+    port,
+    storage: container.store.kind,
+    transport: container.mailer.name,
+  });
 
-  const sweep = setInterval(() => container.sweep().catch((err) => logger.warn('sweep failed', { error: String(err) })), 300_000);
+  const sweep = setInterval(
+    () => container.sweep().catch((err) => logger.warn('sweep failed', { error: String(err) })),
+    300_000,
+  );
   sweep.unref();
   void container.sweep().catch(() => undefined);
 

@@ -35,7 +35,9 @@ export const envSchema = Joi.object({
   DATABASE_URL: Joi.string()
     .allow('')
     .description('External database: mongodb://, mongodb+srv:// or postgres(ql)://'),
-  POSTGRESQL_URL: Joi.string().allow('').description('PostgreSQL server URL (takes precedence over DATABASE_URL)'),
+  POSTGRESQL_URL: Joi.string()
+    .allow('')
+    .description('PostgreSQL server URL (takes precedence over DATABASE_URL)'),
   ALLOW_EMBEDDED_DATABASE: Joi.boolean()
     .default(false)
     .description('Allow PGlite in production (single instance only)'),
@@ -54,7 +56,9 @@ export const envSchema = Joi.object({
   SMTP_PORT: Joi.number().port().default(587).description('SMTP server port'),
   SMTP_USER: Joi.string().allow('').description('SMTP user name'),
   SMTP_PASSWORD: Joi.string().allow('').description('SMTP password'),
-  SMTP_SECURE: Joi.boolean().default(false).description('Use implicit TLS (port 465); STARTTLS is used otherwise'),
+  SMTP_SECURE: Joi.boolean()
+    .default(false)
+    .description('Use implicit TLS (port 465); STARTTLS is used otherwise'),
   SMTP_FROM: Joi.string().default('no-reply@localhost').description('From address of code emails'),
   SENDGRID_API_KEY: Joi.string().allow('').description('SendGrid API key'),
   AWS_REGION: Joi.string().allow('').description('AWS region (SES)'),
@@ -65,40 +69,98 @@ export const envSchema = Joi.object({
   EMAIL_LOGO_URL: Joi.string().allow('').description('https URL of the logo shown in emails'),
   EMAIL_SUPPORT_ADDRESS: Joi.string().allow('').description('Support address shown in emails'),
   SENTRY_DSN: Joi.string().allow('').description('Error tracking DSN (errors are reported when set)'),
-  NEW_RELIC_LICENSE_KEY: Joi.string().allow('').description('APM licence key, read by the New Relic agent if installed'),
-  METRICS_TOKEN: Joi.string().allow('').description('Bearer token required by GET /metrics (required in production)'),
+  NEW_RELIC_LICENSE_KEY: Joi.string()
+    .allow('')
+    .description('APM licence key, read by the New Relic agent if installed'),
+  METRICS_TOKEN: Joi.string()
+    .allow('')
+    .description('Bearer token required by GET /metrics (required in production)'),
   ADMIN_API_KEYS: Joi.string()
     .allow('')
     .description('Comma-separated admin API keys (or sha256:<hex> digests) for /v1/admin and X-API-Key'),
-  RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1000).default(900_000).description('General per-IP window'),
-  RATE_LIMIT_MAX_REQUESTS: Joi.number().integer().min(1).default(100).description('Requests per IP per window'),
-  VERIFY_RATE_LIMIT_PER_5_MIN: Joi.number().integer().min(1).default(30).description('POST /otp/verify per IP per 5 min'),
+  RATE_LIMIT_WINDOW_MS: Joi.number()
+    .integer()
+    .min(1000)
+    .default(900_000)
+    .description('General per-IP window'),
+  RATE_LIMIT_MAX_REQUESTS: Joi.number()
+    .integer()
+    .min(1)
+    .default(100)
+    .description('Requests per IP per window'),
+  VERIFY_RATE_LIMIT_PER_5_MIN: Joi.number()
+    .integer()
+    .min(1)
+    .default(30)
+    .description('POST /otp/verify per IP per 5 min'),
   REFRESH_RATE_LIMIT_PER_5_MIN: Joi.number()
     .integer()
     .min(1)
     .default(150)
     .description('POST /auth/refresh per IP per 5 min'),
   OTP_LENGTH: Joi.number().integer().min(6).max(10).default(6).description('Digits in a code'),
-  OTP_EXPIRY_MINUTES: Joi.number().integer().min(1).max(10).default(10).description('Minutes a code stays valid'),
-  OTP_ACTIVE_CODES: Joi.number().integer().min(1).max(10).default(3).description('Newest codes of an email that stay valid'),
-  OTP_MAX_ATTEMPTS: Joi.number().integer().min(1).max(10).default(5).description('Wrong tries that kill a code'),
+  OTP_EXPIRY_MINUTES: Joi.number()
+    .integer()
+    .min(1)
+    .max(10)
+    .default(10)
+    .description('Minutes a code stays valid'),
+  OTP_ACTIVE_CODES: Joi.number()
+    .integer()
+    .min(1)
+    .max(10)
+    .default(3)
+    .description('Newest codes of an email that stay valid'),
+  OTP_MAX_ATTEMPTS: Joi.number()
+    .integer()
+    .min(1)
+    .max(10)
+    .default(5)
+    .description('Wrong tries that kill a code'),
   OTP_MAX_FAILED_PER_EMAIL_PER_HOUR: Joi.number()
     .integer()
     .min(1)
     .default(10)
     .description('Wrong tries per email per hour, across all its codes'),
-  OTP_MAX_FAILED_PER_IP_PER_HOUR: Joi.number().integer().min(1).default(100).description('Wrong tries per IP per hour'),
-  OTP_RESEND_COOLDOWN_SECONDS: Joi.number().integer().min(0).default(60).description('Seconds between two codes to one email'),
-  OTP_MAX_PER_EMAIL_PER_HOUR: Joi.number().integer().min(1).default(5).description('Codes sent to one email per hour'),
-  OTP_MAX_PER_IP_PER_HOUR: Joi.number().integer().min(1).default(60).description('Codes requested by one IP per hour'),
+  OTP_MAX_FAILED_PER_IP_PER_HOUR: Joi.number()
+    .integer()
+    .min(1)
+    .default(100)
+    .description('Wrong tries per IP per hour'),
+  OTP_RESEND_COOLDOWN_SECONDS: Joi.number()
+    .integer()
+    .min(0)
+    .default(60)
+    .description('Seconds between two codes to one email'),
+  OTP_MAX_PER_EMAIL_PER_HOUR: Joi.number()
+    .integer()
+    .min(1)
+    .default(5)
+    .description('Codes sent to one email per hour'),
+  OTP_MAX_PER_IP_PER_HOUR: Joi.number()
+    .integer()
+    .min(1)
+    .default(60)
+    .description('Codes requested by one IP per hour'),
   OTP_MAX_PER_DOMAIN_PER_HOUR: Joi.number()
     .integer()
     .min(1)
     .default(500)
     .description('Codes sent to one recipient domain per hour'),
-  SESSION_EXPIRY_HOURS: Joi.number().min(1).default(24).description('Idle lifetime of a session since its last refresh'),
-  SESSION_ABSOLUTE_EXPIRY_DAYS: Joi.number().min(1).default(30).description('Hard lifetime of a session since sign-in'),
-  ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(60).max(3600).default(900).description('Access token lifetime'),
+  SESSION_EXPIRY_HOURS: Joi.number()
+    .min(1)
+    .default(24)
+    .description('Idle lifetime of a session since its last refresh'),
+  SESSION_ABSOLUTE_EXPIRY_DAYS: Joi.number()
+    .min(1)
+    .default(30)
+    .description('Hard lifetime of a session since sign-in'),
+  ACCESS_TOKEN_TTL_SECONDS: Joi.number()
+    .integer()
+    .min(60)
+    .max(3600)
+    .default(900)
+    .description('Access token lifetime'),
   REFRESH_REUSE_GRACE_SECONDS: Joi.number()
     .integer()
     .min(0)
@@ -107,8 +169,14 @@ export const envSchema = Joi.object({
     .description('Window in which a just-rotated refresh token returns the same successor'),
   JWT_PRIVATE_KEYS: Joi.string()
     .allow('')
-    .description('Ed25519 PKCS#8 PEM keys, newest first (first signs, all verify); derived from SESSION_SECRET if unset'),
+    .description(
+      'Ed25519 PKCS#8 PEM keys, newest first (first signs, all verify); derived from SESSION_SECRET if unset',
+    ),
   JWT_ISSUER: Joi.string().default('otp-login-api').description('iss claim of access tokens'),
   JWT_AUDIENCE: Joi.string().default('otp-login-api').description('aud claim of access tokens'),
-  SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10_000).description('How long in-flight requests may finish on SIGTERM'),
+  SHUTDOWN_GRACE_MS: Joi.number()
+    .integer()
+    .min(0)
+    .default(10_000)
+    .description('How long in-flight requests may finish on SIGTERM'),
 }).unknown(true);

@@ -62,9 +62,16 @@ export class ConfigError extends Error {
   }
 }
 
-const EXAMPLE_SECRETS = new Set(['change-me', 'changeme', 'your-secret-key', '<generate-random-key>', 'secret']);
+const EXAMPLE_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'your-secret-key',
+  '<generate-random-key>',
+  'secret',
+]);
 
-const optional = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const optional = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 const list = (v: unknown): string[] =>
   typeof v === 'string'
     ? v
@@ -183,7 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerIpPerHour: v.OTP_MAX_PER_IP_PER_HOUR as number,
       maxPerDomainPerHour: v.OTP_MAX_PER_DOMAIN_PER_HOUR as number,
     },
-    session: { idleHours: v.SESSION_EXPIRY_HOURS as number, absoluteDays: v.SESSION_ABSOLUTE_EXPIRY_DAYS as number },
+    session: {
+      idleHours: v.SESSION_EXPIRY_HOURS as number,
+      absoluteDays: v.SESSION_ABSOLUTE_EXPIRY_DAYS as number,
+    },
     tokens: {
       accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS as number,
       refreshGraceSeconds: v.REFRESH_REUSE_GRACE_SECONDS as number,

@@ -15,12 +15,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(raw: unknown): { createdAt: Date; id: string } | undefined {
   if (raw === undefined) return undefined;
-  const invalid = new AppError({ code: ErrorCode.invalidRequest, status: 400, detail: 'cursor is not valid' });
+  const invalid = new AppError({
+    code: ErrorCode.invalidRequest,
+    status: 400,
+    detail: 'cursor is not valid',
+  });
   if (typeof raw !== 'string' || raw.length > 200) throw invalid;
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
     const createdAt = new Date(String(parsed.c));
-    if (typeof parsed.i !== 'string' || !UUID.test(parsed.i) || Number.isNaN(createdAt.getTime())) throw invalid;
+    if (typeof parsed.i !== 'string' || !UUID.test(parsed.i) || Number.isNaN(createdAt.getTime()))
+      throw invalid;
     return { createdAt, id: parsed.i };
   } catch {
     throw invalid;

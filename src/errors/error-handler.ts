@@ -54,14 +54,23 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
 }
 
 /** The one error handler: anything thrown becomes problem+json; causes are logged, never sent. */
-export function createErrorHandler(logger: Logger, onUnexpected?: (err: unknown) => void): ErrorRequestHandler {
+export function createErrorHandler(
+  logger: Logger,
+  onUnexpected?: (err: unknown) => void,
+): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
     const mapped = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
     if (mapped) {
       for (const [name, value] of Object.entries(mapped.headers)) res.setHeader(name, value);
-      if (mapped.cause) logger.warn('request failed', { requestId, code: mapped.code, cause: describe(mapped.cause) });
-      sendProblem(req, res, { status: mapped.status, code: mapped.code, detail: mapped.detail, errors: mapped.errors });
+      if (mapped.cause)
+        logger.warn('request failed', { requestId, code: mapped.code, cause: describe(mapped.cause) });
+      sendProblem(req, res, {
+        status: mapped.status,
+        code: mapped.code,
+        detail: mapped.detail,
+        errors: mapped.errors,
+      });
       return;
     }
     if (err instanceof UnavailableError) {
@@ -78,7 +87,12 @@ export function createErrorHandler(logger: Logger, onUnexpected?: (err: unknown)
 
 function describe(err: unknown): Record<string, unknown> {
   if (err instanceof Error) {
-    return { name: err.name, message: err.message, stack: err.stack, cause: err.cause ? describe(err.cause) : undefined };
+    return {
+      name: err.name,
+      message: err.message,
+      stack: err.stack,
+      cause: err.cause ? describe(err.cause) : undefined,
+    };
   }
   return { value: String(err) };
 }

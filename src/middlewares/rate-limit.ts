@@ -29,8 +29,16 @@ export function createLimiter(options: LimiterOptions) {
     handler: (req, _res, next) => {
       options.metrics.rateLimited.inc({ limit: options.name });
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : options.windowMs / 1000;
-      next(new AppError({ code: ErrorCode.rateLimited, status: 429, headers: { 'Retry-After': String(seconds) } }));
+      const seconds = reset
+        ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000))
+        : options.windowMs / 1000;
+      next(
+        new AppError({
+          code: ErrorCode.rateLimited,
+          status: 429,
+          headers: { 'Retry-After': String(seconds) },
+        }),
+      );
     },
   });
 }

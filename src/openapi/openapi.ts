@@ -2,7 +2,10 @@ import { ERROR_TITLES } from '../errors/error-codes';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
 const dateTime = { type: 'string', format: 'date-time' };
 const bearer = [{ bearerAuth: [] }];
 
@@ -25,7 +28,8 @@ const otpRequest = {
 };
 const otpVerify = {
   summary: 'Exchange a code for tokens',
-  description: 'Wrong, expired, used and locked codes all answer 401 invalid_code. The first success creates the user.',
+  description:
+    'Wrong, expired, used and locked codes all answer 401 invalid_code. The first success creates the user.',
   tags: ['otp'],
   requestBody: { required: true, content: json(ref('OtpVerify')) },
   responses: {
@@ -42,15 +46,24 @@ export function buildOpenApiDocument() {
     info: {
       title: 'otp-login-api',
       version: '1.0.0',
-      description: 'Email one-time-code login: request a code, verify it, get an EdDSA access token and a rotating refresh token.',
+      description:
+        'Email one-time-code login: request a code, verify it, get an EdDSA access token and a rotating refresh token.',
     },
     servers: [{ url: '/' }],
     tags: [{ name: 'otp' }, { name: 'auth' }, { name: 'account' }, { name: 'meta' }],
     paths: {
       '/v1/otp/request': { post: { ...otpRequest, operationId: 'requestOtp' } },
       '/v1/otp/verify': { post: { ...otpVerify, operationId: 'verifyOtp' } },
-      '/otp/request': { post: { ...otpRequest, operationId: 'requestOtpUnversioned', description: 'Alias of /v1/otp/request.' } },
-      '/otp/verify': { post: { ...otpVerify, operationId: 'verifyOtpUnversioned', description: 'Alias of /v1/otp/verify.' } },
+      '/otp/request': {
+        post: {
+          ...otpRequest,
+          operationId: 'requestOtpUnversioned',
+          description: 'Alias of /v1/otp/request.',
+        },
+      },
+      '/otp/verify': {
+        post: { ...otpVerify, operationId: 'verifyOtpUnversioned', description: 'Alias of /v1/otp/verify.' },
+      },
       '/v1/auth/refresh': {
         post: {
           operationId: 'refresh',
@@ -81,7 +94,11 @@ export function buildOpenApiDocument() {
           tags: ['account'],
           summary: 'The signed-in user',
           security: bearer,
-          responses: { '200': { description: 'User', content: json(ref('User')) }, ...authErrors, '429': common['429'] },
+          responses: {
+            '200': { description: 'User', content: json(ref('User')) },
+            ...authErrors,
+            '429': common['429'],
+          },
         },
       },
       '/v1/sessions': {
@@ -91,7 +108,11 @@ export function buildOpenApiDocument() {
           summary: "The user's active sessions, newest first",
           security: bearer,
           parameters: [
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
           ],
           responses: {
@@ -107,7 +128,9 @@ export function buildOpenApiDocument() {
           tags: ['account'],
           summary: 'Revoke one of your sessions',
           security: bearer,
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
           responses: { '204': { description: 'Revoked' }, ...authErrors, '404': problem('not_found') },
         },
       },
@@ -120,14 +143,22 @@ export function buildOpenApiDocument() {
         },
       },
       '/health/live': {
-        get: { operationId: 'live', tags: ['meta'], summary: 'Liveness', responses: { '200': { description: 'Alive', content: json(ref('Health')) } } },
+        get: {
+          operationId: 'live',
+          tags: ['meta'],
+          summary: 'Liveness',
+          responses: { '200': { description: 'Alive', content: json(ref('Health')) } },
+        },
       },
       '/health/ready': {
         get: {
           operationId: 'ready',
           tags: ['meta'],
           summary: 'Readiness: 503 names the failing dependency',
-          responses: { '200': { description: 'Ready', content: json(ref('Health')) }, '503': problem('not ready') },
+          responses: {
+            '200': { description: 'Ready', content: json(ref('Health')) },
+            '503': problem('not ready'),
+          },
         },
       },
       '/metrics': {
@@ -137,13 +168,21 @@ export function buildOpenApiDocument() {
           summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)',
           security: [{ metricsToken: [] }],
           responses: {
-            '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            '200': {
+              description: 'Prometheus text format',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
             '401': problem('unauthorized'),
           },
         },
       },
       '/v1/openapi.json': {
-        get: { operationId: 'openapi', tags: ['meta'], summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } },
+        get: {
+          operationId: 'openapi',
+          tags: ['meta'],
+          summary: 'This document',
+          responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+        },
       },
     },
     components: {
@@ -171,7 +210,10 @@ export function buildOpenApiDocument() {
           type: 'object',
           additionalProperties: false,
           required: ['email', 'code'],
-          properties: { email: { type: 'string', format: 'email' }, code: { type: 'string', pattern: '^\\d{6,10}$' } },
+          properties: {
+            email: { type: 'string', format: 'email' },
+            code: { type: 'string', pattern: '^\\d{6,10}$' },
+          },
         },
         RefreshRequest: {
           type: 'object',
@@ -209,7 +251,10 @@ export function buildOpenApiDocument() {
           type: 'object',
           additionalProperties: false,
           required: ['data', 'nextCursor'],
-          properties: { data: { type: 'array', items: ref('Session') }, nextCursor: { type: ['string', 'null'] } },
+          properties: {
+            data: { type: 'array', items: ref('Session') },
+            nextCursor: { type: ['string', 'null'] },
+          },
         },
         TokenResponse: {
           type: 'object',
@@ -233,7 +278,14 @@ export function buildOpenApiDocument() {
               items: {
                 type: 'object',
                 required: ['kty', 'crv', 'x', 'kid', 'alg'],
-                properties: { kty: { const: 'OKP' }, crv: { const: 'Ed25519' }, x: { type: 'string' }, kid: { type: 'string' }, alg: { const: 'EdDSA' }, use: { const: 'sig' } },
+                properties: {
+                  kty: { const: 'OKP' },
+                  crv: { const: 'Ed25519' },
+                  x: { type: 'string' },
+                  kid: { type: 'string' },
+                  alg: { const: 'EdDSA' },
+                  use: { const: 'sig' },
+                },
               },
             },
           },
@@ -241,7 +293,10 @@ export function buildOpenApiDocument() {
         Health: {
           type: 'object',
           required: ['status'],
-          properties: { status: { enum: ['ok', 'degraded'] }, checks: { type: 'object', additionalProperties: { type: 'string' } } },
+          properties: {
+            status: { enum: ['ok', 'degraded'] },
+            checks: { type: 'object', additionalProperties: { type: 'string' } },
+          },
         },
         Problem: {
           type: 'object',
@@ -256,7 +311,11 @@ export function buildOpenApiDocument() {
             requestId: { type: 'string' },
             errors: {
               type: 'array',
-              items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+              items: {
+                type: 'object',
+                required: ['field', 'message'],
+                properties: { field: { type: 'string' }, message: { type: 'string' } },
+              },
             },
           },
         },

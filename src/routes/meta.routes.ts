@@ -86,6 +86,11 @@ export function createMetaRouter(deps: {
   route(router, '/metrics', { get: [metrics] });
 
   route(router, '/v1/openapi.json', { get: [(_req, res) => void res.json(deps.openapi)] });
-  router.use('/docs', docsSecurityHeaders, swaggerUi.serve, swaggerUi.setup(deps.openapi, { customSiteTitle: 'otp-login-api' }));
+  router.use(
+    '/docs',
+    docsSecurityHeaders,
+    swaggerUi.serve,
+    swaggerUi.setup(deps.openapi, { customSiteTitle: 'otp-login-api' }),
+  );
   return router;
 }

@@ -5,7 +5,11 @@ import { ErrorCode } from '../errors/error-codes';
 type Method = 'get' | 'post' | 'delete';
 
 /** Declares a path's verbs; every other verb gets 405 with an Allow header (no TRACE echo). */
-export function route(router: Router, path: string, handlers: Partial<Record<Method, RequestHandler[]>>): void {
+export function route(
+  router: Router,
+  path: string,
+  handlers: Partial<Record<Method, RequestHandler[]>>,
+): void {
   const r = router.route(path);
   const allowed: string[] = [];
   for (const [method, chain] of Object.entries(handlers) as Array<[Method, RequestHandler[]]>) {

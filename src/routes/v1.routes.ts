@@ -26,7 +26,9 @@ export function createOtpRouter(deps: V1Deps): Router {
 export function createV1Router(deps: V1Deps): Router {
   const router = Router();
   router.use('/otp', createOtpRouter(deps));
-  route(router, '/auth/refresh', { post: [deps.limiters.refresh, validateBody(refreshSchema), deps.auth.refresh] });
+  route(router, '/auth/refresh', {
+    post: [deps.limiters.refresh, validateBody(refreshSchema), deps.auth.refresh],
+  });
   route(router, '/auth/logout', { post: [deps.authenticate, deps.auth.logout] });
   route(router, '/users/me', { get: [deps.authenticate, deps.account.me] });
   route(router, '/sessions', { get: [deps.authenticate, deps.account.listSessions] });

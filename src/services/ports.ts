@@ -70,7 +70,10 @@ export interface OtpRepository {
   /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
   setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
   latestCreatedAt(email: string): Promise<Date | undefined>;
-  countCreatedSince(by: { email?: string; requestIp?: string; emailDomain?: string }, since: Date): Promise<number>;
+  countCreatedSince(
+    by: { email?: string; requestIp?: string; emailDomain?: string },
+    since: Date,
+  ): Promise<number>;
   /** The newest `limit` codes of an email, locked for update, newest first. */
   lockNewest(email: string, limit: number): Promise<OtpRecord[]>;
   incrementAttempts(ids: string[]): Promise<void>;

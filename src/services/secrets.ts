@@ -2,7 +2,9 @@ import { createHash, createHmac, createPrivateKey, hkdfSync, KeyObject, timingSa
 
 /** Derives a purpose-bound 32-byte key from the root secret, so one secret never does two jobs. */
 export function deriveKey(secret: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), `otp-login-api:${purpose}`, 32));
+  return Buffer.from(
+    hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), `otp-login-api:${purpose}`, 32),
+  );
 }
 
 export function hmacHex(key: Buffer, value: string): string {

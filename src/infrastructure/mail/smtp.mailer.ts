@@ -42,9 +42,13 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
         return { messageId: info.messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
-        throw new MailError(`smtp send failed${code ? ` (${code})` : ''}`, code !== undefined && code >= 500, {
-          cause: err,
-        });
+        throw new MailError(
+          `smtp send failed${code ? ` (${code})` : ''}`,
+          code !== undefined && code >= 500,
+          {
+            cause: err,
+          },
+        );
       }
     },
     async close() {

@@ -11,7 +11,12 @@ export interface RetryPolicy {
 }
 
 /** Exponential backoff with full jitter, capped; a provider's Retry-After wins when longer. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfterMs?: number,
+  random = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.floor(ceiling / 2 + random() * (ceiling / 2));
   return Math.max(jittered, Math.min(retryAfterMs ?? 0, policy.maxDelayMs));

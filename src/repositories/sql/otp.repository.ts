@@ -103,7 +103,11 @@ export function createSqlAuthFailureRepository(db: Queryable): AuthFailureReposi
   const columns = { email: 'email', ip: 'ip' };
   return {
     async record({ email, ip, at }) {
-      await db.query('INSERT INTO auth_failures (email, ip, created_at) VALUES ($1, $2, $3)', [email, ip, at]);
+      await db.query('INSERT INTO auth_failures (email, ip, created_at) VALUES ($1, $2, $3)', [
+        email,
+        ip,
+        at,
+      ]);
     },
     async countSince(by, since) {
       const w = where(by, columns, 2);

@@ -1,4 +1,9 @@
-import type { RefreshTokenRecord, RefreshTokenRepository, Session, SessionRepository } from '../../services/ports';
+import type {
+  RefreshTokenRecord,
+  RefreshTokenRepository,
+  Session,
+  SessionRepository,
+} from '../../services/ports';
 import type { Queryable } from './sql-client';
 
 interface SessionRow {
@@ -136,13 +141,16 @@ export function createSqlRefreshTokenRepository(db: Queryable): RefreshTokenRepo
       );
     },
     async lockByHash(tokenHash) {
-      const rows = await db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE', [
-        tokenHash,
-      ]);
+      const rows = await db.query<RefreshRow>(
+        'SELECT * FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
+        [tokenHash],
+      );
       return rows[0] && toRefresh(rows[0]);
     },
     async findChild(parentHash) {
-      const rows = await db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE parent_hash = $1', [parentHash]);
+      const rows = await db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE parent_hash = $1', [
+        parentHash,
+      ]);
       return rows[0] && toRefresh(rows[0]);
     },
     async markRotated(tokenHash, at) {

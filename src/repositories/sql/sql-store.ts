@@ -22,7 +22,9 @@ export async function migrateSql(client: SqlClient): Promise<number[]> {
     await tx.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    const done = new Set((await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    const done = new Set(
+      (await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id),
+    );
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;

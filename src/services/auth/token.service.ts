@@ -1,4 +1,11 @@
-import { createHmac, createPrivateKey, createPublicKey, KeyObject, randomBytes, createHash } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  KeyObject,
+  randomBytes,
+  createHash,
+} from 'node:crypto';
 import { exportJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { v4 as uuidv4 } from 'uuid';
@@ -58,7 +65,10 @@ export class TokenService {
 
   constructor(private readonly options: TokenServiceOptions) {
     const fromPem = options.privateKeysPem.map((pem) => toSigningKey(createPrivateKey(pem)));
-    this.keys = fromPem.length > 0 ? fromPem : [toSigningKey(ed25519FromSeed(deriveKey(options.secret, 'jwt-ed25519')))];
+    this.keys =
+      fromPem.length > 0
+        ? fromPem
+        : [toSigningKey(ed25519FromSeed(deriveKey(options.secret, 'jwt-ed25519')))];
     this.byKid = new Map(this.keys.map((k) => [k.kid, k]));
     this.refreshKey = deriveKey(options.secret, 'refresh-chain');
   }
@@ -112,10 +122,15 @@ export class TokenService {
     } catch {
       throw invalidToken();
     }
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {
+    if (
+      typeof payload.sub !== 'string' ||
+      typeof payload.sid !== 'string' ||
+      typeof payload.exp !== 'number'
+    ) {
       throw invalidToken();
     }
-    if (typeof payload.iat === 'number' && payload.iat > nowMs / 1000 + CLOCK_TOLERANCE_SECONDS) throw invalidToken();
+    if (typeof payload.iat === 'number' && payload.iat > nowMs / 1000 + CLOCK_TOLERANCE_SECONDS)
+      throw invalidToken();
     const claims: AccessClaims = { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp };
     this.verified.set(token, claims, {
       ttl: Math.max(1, payload.exp * 1000 + CLOCK_TOLERANCE_SECONDS * 1000 - nowMs),
@@ -125,7 +140,12 @@ export class TokenService {
 
   async jwks(): Promise<{ keys: JWK[] }> {
     const keys = await Promise.all(
-      this.keys.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg: 'EdDSA', use: 'sig' })),
+      this.keys.map(async (k) => ({
+        ...(await exportJWK(k.publicKey)),
+        kid: k.kid,
+        alg: 'EdDSA',
+        use: 'sig',
+      })),
     );
     return { keys };
   }

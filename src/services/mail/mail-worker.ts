@@ -30,8 +30,17 @@ export function createOtpMailProcessor(deps: {
     const stored = await deps.otps.setCodeHash(job.otpId, deps.hasher.hash(job.otpId, job.email, code), now);
     if (!stored) return 'stale';
     const minutes = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000));
-    const email = renderOtpEmail({ code, expiresInMinutes: minutes, locale: resolveLocale(job.locale), brand: deps.brand });
-    const { messageId } = await deps.mailer.send({ to: job.email, ...email, idempotencyKey: `otp-${job.otpId}-${attempt}` });
+    const email = renderOtpEmail({
+      code,
+      expiresInMinutes: minutes,
+      locale: resolveLocale(job.locale),
+      brand: deps.brand,
+    });
+    const { messageId } = await deps.mailer.send({
+      to: job.email,
+      ...email,
+      idempotencyKey: `otp-${job.otpId}-${attempt}`,
+    });
     deps.logger.info('otp email sent', {
       event: 'email.sent',
       emailHash: deps.emailHash(job.email),

@@ -67,7 +67,9 @@ export class OtpService {
       await tx.otps.lockEmail(email);
       const now = clock.now();
       const latest = await tx.otps.latestCreatedAt(email);
-      const cooldownLeft = latest ? latest.getTime() + policy.resendCooldownSeconds * 1000 - now.getTime() : 0;
+      const cooldownLeft = latest
+        ? latest.getTime() + policy.resendCooldownSeconds * 1000 - now.getTime()
+        : 0;
       if (cooldownLeft > 0) return { kind: 'cooldown' as const, retryAfter: cooldownLeft / 1000 };
       const hourAgo = new Date(now.getTime() - HOUR);
       if ((await tx.otps.countCreatedSince({ requestIp: ctx.ip }, hourAgo)) >= policy.maxPerIpPerHour) {
@@ -162,7 +164,10 @@ export class OtpService {
     if (outcome.kind === 'locked') {
       metrics.otpVerifications.inc({ result: 'rate_limited' });
       metrics.rateLimited.inc({ limit: 'verify_failures' });
-      this.deps.logger.warn('otp verify refused: failure budget spent', { event: 'otp.verify.locked', ...audit });
+      this.deps.logger.warn('otp verify refused: failure budget spent', {
+        event: 'otp.verify.locked',
+        ...audit,
+      });
       throw rateLimited(outcome.retryAfter, 'Too many wrong codes; try again later');
     }
     if (outcome.kind === 'failed') {

@@ -63,7 +63,11 @@ export class SessionService {
   ) {}
 
   /** Creates a new session (never reusing one: no fixation) and its first refresh token, inside `tx`. */
-  async start(tx: Repositories, user: User, ctx: ClientContext): Promise<{ session: Session; refreshToken: string }> {
+  async start(
+    tx: Repositories,
+    user: User,
+    ctx: ClientContext,
+  ): Promise<{ session: Session; refreshToken: string }> {
     const now = this.deps.clock.now();
     const absolute = new Date(now.getTime() + this.deps.policy.absoluteDays * 24 * HOUR);
     const session = await tx.sessions.create({
@@ -195,7 +199,11 @@ export class SessionService {
     return true;
   }
 
-  async listActive(userId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<Session[]> {
+  async listActive(
+    userId: string,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<Session[]> {
     return this.deps.store.sessions.listActiveForUser(userId, this.deps.clock.now(), { limit, after });
   }
 
