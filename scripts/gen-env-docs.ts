@@ -1,0 +1,64 @@
+/**
+ * Writes .env.example and the README configuration table from the Joi schema's descriptions,
+ * so the three never drift. `npm run docs:env` regenerates; tests/unit/env-docs.test.ts fails
+ * when either file is stale.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envSchema } from '../src/config/config.schema';
+
+interface KeyDescription {
+  flags?: { description?: string; default?: unknown };
+}
+
+const root = join(__dirname, '..');
+export const README_START = '<!-- env-table:start -->';
+export const README_END = '<!-- env-table:end -->';
+
+export function describeEnv(): Array<{ name: string; description: string; default: string }> {
+  const keys = (envSchema.describe() as { keys: Record<string, KeyDescription> }).keys;
+  return Object.entries(keys).map(([name, d]) => ({
+    name,
+    description: d.flags?.description ?? '',
+    default: d.flags?.default === undefined ? '' : String(d.flags.default),
+  }));
+}
+
+export function renderEnvExample(): string {
+  const lines = [
+    '# otp-login-api configuration. Every variable is optional in development;',
+    '# NODE_ENV=production refuses to start until the production ones are set.',
+    '# Generated from src/config/config.schema.ts by `npm run docs:env`.',
+    '',
+  ];
+  for (const v of describeEnv()) {
+    lines.push(`# ${v.description}`);
+    lines.push(`${v.name}=${v.default}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function renderReadmeTable(): string {
+  const rows = describeEnv().map(
+    (v) =>
+      `| \`${v.name}\` | ${v.default === '' ? '' : `\`${v.default}\``} | ${v.description.replace(/\|/g, '\\|')} |`,
+  );
+  return [README_START, '| variable | default | what it does |', '|---|---|---|', ...rows, README_END].join(
+    '\n',
+  );
+}
+
+export function withReadmeTable(readme: string): string {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < 0) throw new Error('README.md has no env-table markers');
+  return readme.slice(0, start) + renderReadmeTable() + readme.slice(end + README_END.length);
+}
+
+if (require.main === module) {
+  writeFileSync(join(root, '.env.example'), renderEnvExample());
+  const readmePath = join(root, 'README.md');
+  writeFileSync(readmePath, withReadmeTable(readFileSync(readmePath, 'utf8')));
+  console.log('wrote .env.example and the README configuration table');
+}
