@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { envSchema } from '../src/config/config.schema';
 
 interface KeyDescription {
@@ -49,16 +50,21 @@ export function renderReadmeTable(): string {
   );
 }
 
-export function withReadmeTable(readme: string): string {
+/** The README with a fresh table, formatted as `prettier --write` would leave it. */
+export async function withReadmeTable(readme: string): Promise<string> {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start < 0 || end < 0) throw new Error('README.md has no env-table markers');
-  return readme.slice(0, start) + renderReadmeTable() + readme.slice(end + README_END.length);
+  const next = readme.slice(0, start) + renderReadmeTable() + readme.slice(end + README_END.length);
+  const options = (await resolveConfig(join(root, 'README.md'))) ?? {};
+  return format(next, { ...options, parser: 'markdown' });
 }
 
 if (require.main === module) {
-  writeFileSync(join(root, '.env.example'), renderEnvExample());
-  const readmePath = join(root, 'README.md');
-  writeFileSync(readmePath, withReadmeTable(readFileSync(readmePath, 'utf8')));
-  console.log('wrote .env.example and the README configuration table');
+  void (async () => {
+    writeFileSync(join(root, '.env.example'), renderEnvExample());
+    const readmePath = join(root, 'README.md');
+    writeFileSync(readmePath, await withReadmeTable(readFileSync(readmePath, 'utf8')));
+    console.log('wrote .env.example and the README configuration table');
+  })();
 }
