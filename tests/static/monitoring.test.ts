@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createMetrics } from '../../src/infrastructure/metrics';
+
+const root = join(__dirname, '..', '..');
+const BUILTIN = new Set(['up']);
+
+/** Metric names the app registers (histograms also expose _bucket/_sum/_count). */
+async function registeredNames(): Promise<Set<string>> {
+  const metrics = createMetrics();
+  const names = new Set<string>();
+  for (const m of await metrics.registry.getMetricsAsJSON()) {
+    names.add(m.name);
+    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(`${m.name}${s}`);
+  }
+  return names;
+}
+
+function metricNamesIn(expr: string): string[] {
+  const words = expr.match(/\b[a-z_][a-z0-9_]*(?=\s*[{[])/g) ?? [];
+  const functions = new Set(['rate', 'sum', 'increase', 'histogram_quantile', 'by', 'offset', 'le']);
+  return words.filter((w) => !functions.has(w));
+}
+
+describe('monitoring assets', () => {
+  it('when an alert rule names a metric, then the app exports that metric', async () => {
+    const names = await registeredNames();
+    const doc = parse(readFileSync(join(root, 'deploy/monitoring/alerts.yml'), 'utf8')) as {
+      groups: Array<{ rules: Array<{ alert: string; expr: string; annotations?: { summary?: string } }> }>;
+    };
+    const rules = doc.groups.flatMap((g) => g.rules);
+    expect(rules.length).toBeGreaterThanOrEqual(5);
+    for (const rule of rules) {
+      expect(rule.annotations?.summary).toBeTruthy();
+      const used = metricNamesIn(rule.expr);
+      expect(used.length).toBeGreaterThan(0);
+      for (const name of used) {
+        if (!BUILTIN.has(name))
+          expect({ rule: rule.alert, name, known: names.has(name) }).toEqual({
+            rule: rule.alert,
+            name,
+            known: true,
+          });
+      }
+    }
+  });
+
+  it('when the dashboard charts a metric, then the app exports it, and the checklist figures are all charted', async () => {
+    const names = await registeredNames();
+    const dashboard = JSON.parse(
+      readFileSync(join(root, 'deploy/monitoring/grafana-dashboard.json'), 'utf8'),
+    ) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    for (const name of exprs.flatMap(metricNamesIn))
+      expect({ name, known: names.has(name) }).toEqual({ name, known: true });
+    const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join('|');
+    for (const figure of [
+      'otp request rate',
+      'verification success rate',
+      'session creation rate',
+      'error rate',
+    ]) {
+      expect(titles).toContain(figure);
+    }
+  });
+});
