@@ -4,15 +4,21 @@ import express, { type Express } from 'express';
 import type { Container } from './composition-root';
 import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
+import { createWebhooksController } from './controllers/webhooks.controller';
 import { AppError } from './errors/app-error';
 import { ErrorCode } from './errors/error-codes';
 import { createErrorHandler } from './errors/error-handler';
+import { createAdminController } from './controllers/admin.controller';
+import { adminAuth } from './middlewares/admin-auth';
 import { authenticate } from './middlewares/authenticate';
+import { ipRuleGuard } from './middlewares/ip-rules';
 import { createLimiter } from './middlewares/rate-limit';
 import { requestId, requestLogger } from './middlewares/request-context';
 import { apiSecurityHeaders, requireJsonBody } from './middlewares/security';
+import { createAdminRouter } from './routes/admin.routes';
 import { createMetaRouter } from './routes/meta.routes';
 import { createOtpRouter, createV1Router } from './routes/v1.routes';
+import { createWebhooksRouter } from './routes/webhooks.routes';
 
 /** Builds the Express app from a container: middleware order and routers, no listen. */
 export function createApp(c: Container): Express {
@@ -25,6 +31,8 @@ export function createApp(c: Container): Express {
 
   app.use(requestId);
   app.use(...apiSecurityHeaders);
+  // First real work: a refused address costs no body parsing, rate-limit budget or query.
+  app.use(ipRuleGuard({ rules: c.ipRules, logger: c.logger, metrics: c.metrics }));
   app.use(requestLogger(c.logger, c.metrics));
   app.use(
     cors({
@@ -46,6 +54,23 @@ export function createApp(c: Container): Express {
       readiness: c.readiness,
       isShuttingDown: c.isShuttingDown,
       openapi: c.openapi,
+    }),
+  );
+
+  // Provider webhooks are signed over their raw bytes: mounted before the JSON guard and parser,
+  // each route reads its own raw body. Providers post in bursts from few IPs: a separate budget.
+  app.use(
+    '/v1/webhooks',
+    createWebhooksRouter({
+      verifiers: c.webhooks,
+      controller: createWebhooksController({ events: c.emailEvents, logger: c.logger }),
+      limiter: createLimiter({
+        name: 'webhooks',
+        windowMs: 60_000,
+        limit: 1200,
+        metrics: c.metrics,
+        store: c.limiterStore?.('webhooks'),
+      }),
     }),
   );
 
@@ -82,8 +107,16 @@ export function createApp(c: Container): Express {
     },
     codeLength: config.otp.length,
   };
+  app.use(
+    '/v1/admin',
+    createAdminRouter({
+      authenticate: adminAuth({ keys: config.adminApiKeys, logger: c.logger }),
+      controller: createAdminController({ admin: c.admin }),
+    }),
+  );
   app.use('/v1', createV1Router(deps));
-  app.use('/otp', createOtpRouter(deps));
+  // The card's unversioned aliases can be switched off (feature flag) once clients use /v1.
+  if (c.featureFlags.isOn('unversioned_aliases')) app.use('/otp', createOtpRouter(deps));
 
   app.use((_req, _res, next) => next(new AppError({ code: ErrorCode.notFound, status: 404 })));
   app.use(createErrorHandler(c.logger, c.reportError));

@@ -4,11 +4,16 @@ import { join } from 'node:path';
 import type { Store as LimiterStore } from 'express-rate-limit';
 import type { Logger } from 'winston';
 import type { Config } from './config/config';
-import { createConsoleMailer } from './infrastructure/mail/console.mailer';
-import { createSmtpMailer } from './infrastructure/mail/smtp.mailer';
+import { createMailerFromConfig } from './infrastructure/mail/mailer-factory';
+import { createMailgunWebhook } from './infrastructure/mail/mailgun.webhook';
+import { createSendGridWebhook } from './infrastructure/mail/sendgrid.webhook';
+import { createSesWebhook } from './infrastructure/mail/ses.webhook';
+import { createCertificateFetcher, type CertificateFetcher } from './infrastructure/mail/sns-certificates';
+import { createErrorReporter } from './infrastructure/error-tracking';
 import { createLogger } from './infrastructure/logger';
 import { createMetrics, type Metrics } from './infrastructure/metrics';
 import { createMemoryMailQueue } from './infrastructure/queue/memory-mail-queue';
+import { createRedisFeatures } from './infrastructure/redis/redis-features';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { createPgliteClient } from './repositories/sql/pglite-client';
 import { createPostgresClient } from './repositories/sql/postgres-client';
@@ -16,13 +21,21 @@ import { createSqlStore } from './repositories/sql/sql-store';
 import type { ReadinessCheck } from './routes/meta.routes';
 import { TokenService } from './services/auth/token.service';
 import { systemClock, type Clock } from './services/clock';
+import type { WebhookProvider, WebhookVerifier } from './services/mail/delivery-event';
+import { DeliveryService } from './services/mail/delivery.service';
+import { EmailEventService } from './services/mail/email-events.service';
 import { createOtpMailProcessor } from './services/mail/mail-worker';
+import { SuppressionService } from './services/mail/suppression.service';
 import { CodeHasher } from './services/otp/otp-code';
 import { OtpService, type SuppressionCheck } from './services/otp/otp.service';
 import type { Mailer, MailQueue, Store } from './services/ports';
 import { deriveKey, hmacHex } from './services/secrets';
 import { SessionService } from './services/sessions/session.service';
 import { UserService } from './services/users/user.service';
+import { createStatsReader } from './services/admin/admin-stats';
+import { AdminService } from './services/admin/admin.service';
+import { FeatureFlags } from './services/feature-flags';
+import { IpRuleService } from './services/ip-rules/ip-rules.service';
 
 export interface Overrides {
   clock?: Clock;
@@ -32,6 +45,12 @@ export interface Overrides {
   suppressions?: SuppressionCheck;
   /** Email retry timing (tests shorten it). */
   mailRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Gets SNS signing certificates for the SES webhook (default: HTTPS, cached). Called only
+   * with a SigningCertURL already checked to be on the topic region's SNS host; tests serve
+   * their own certificate here.
+   */
+  snsCertificateFetcher?: CertificateFetcher;
 }
 
 export interface Container {
@@ -46,10 +65,23 @@ export interface Container {
   sessions: SessionService;
   otp: OtpService;
   users: UserService;
+  /** The suppression list (webhooks add to it; the admin API lists, adds and removes). */
+  suppressions: SuppressionService;
+  /** Per-address delivery history for the admin API. */
+  deliveries: DeliveryService;
+  emailEvents: EmailEventService;
+  /** IP allow/deny rules, held in memory, reloaded on change and periodically. */
+  ipRules: IpRuleService;
+  featureFlags: FeatureFlags;
+  admin: AdminService;
+  /** The webhook verifiers whose keys are configured. */
+  webhooks: Partial<Record<WebhookProvider, WebhookVerifier>>;
   readiness: ReadinessCheck[];
   openapi: object;
   limiterStore?: (name: string) => LimiterStore;
-  reportError?: (err: unknown) => void;
+  /** Call after committing a change to a user or all their sessions (deletion, revoke-all): drops cached state. */
+  onUserChanged(userId: string): Promise<void>;
+  reportError?: (err: unknown, context: { requestId?: string }) => void;
   isShuttingDown(): boolean;
   beginShutdown(): void;
   /** Removes stale codes, failures and expired sessions. */
@@ -83,32 +115,66 @@ async function createStore(config: Config): Promise<Store> {
   }
 }
 
-function createMailer(config: Config): Mailer {
-  switch (config.email.transport) {
-    case 'smtp':
-      return createSmtpMailer({ ...config.email.smtp, from: config.email.from });
-    case 'console':
-      return createConsoleMailer();
-    default:
-      throw new Error(`email transport ${config.email.transport} is not available in this build`);
-  }
+function createMailer(config: Config, logger: Logger): Mailer {
+  return createMailerFromConfig(config.email, logger);
 }
+
+/** A verifier per provider whose webhook key is configured; the others' routes answer 404. */
+function createWebhookVerifiers(
+  config: Config,
+  clock: Clock,
+  overrides: Overrides,
+): Partial<Record<WebhookProvider, WebhookVerifier>> {
+  const { sendgridPublicKey, mailgunSigningKey, sesSnsTopicArn } = config.email.webhooks;
+  return {
+    sendgrid: sendgridPublicKey ? createSendGridWebhook({ publicKey: sendgridPublicKey, clock }) : undefined,
+    mailgun: mailgunSigningKey ? createMailgunWebhook({ signingKey: mailgunSigningKey, clock }) : undefined,
+    ses: sesSnsTopicArn
+      ? createSesWebhook({
+          topicArn: sesSnsTopicArn,
+          clock,
+          fetchCertificate: createCertificateFetcher(overrides.snsCertificateFetcher),
+        })
+      : undefined,
+  };
+}
+
+const EMAIL_HISTORY_DAYS = 30;
 
 /** Wires every collaborator from config; tests swap any of them through `overrides`. */
 export async function buildContainer(config: Config, overrides: Overrides = {}): Promise<Container> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
+  const errorReporter = createErrorReporter({ dsn: config.sentryDsn, environment: config.env });
   const secret = resolveSecret(config);
   const logKey = deriveKey(secret, 'log-email-hash');
   const emailHash = (email: string) => hmacHex(logKey, email).slice(0, 16);
 
   const store = overrides.store ?? (await createStore(config));
   await store.migrate();
-  const mailer = overrides.mailer ?? createMailer(config);
+  // Loaded before the first request is served, so a denied address is refused from the start.
+  const ipRules = new IpRuleService({
+    repo: store.ipRules,
+    clock,
+    logger,
+    config: { ...config.ipRules, refreshMs: config.ipRules.refreshSeconds * 1000 },
+  });
+  await ipRules.reload();
+  ipRules.start();
+  const featureFlags = new FeatureFlags(config.featureFlags, deriveKey(secret, 'feature-flag-buckets'));
+  const mailer = overrides.mailer ?? createMailer(config, logger);
   const hasher = new CodeHasher(secret, config.previousSessionSecrets);
   const tokens = new TokenService({ secret, ...config.tokens, clock });
 
+  const mailRetry = { maxAttempts: config.email.maxAttempts, ...overrides.mailRetry };
+  const suppressions = new SuppressionService({
+    repo: store.suppressions,
+    clock,
+    logger,
+    metrics,
+    emailHash,
+  });
   const processOtpMail = createOtpMailProcessor({
     otps: store.otps,
     mailer,
@@ -119,13 +185,26 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     logger,
     metrics,
     emailHash,
+    messages: store.emailMessages,
+    maxAttempts: mailRetry.maxAttempts,
   });
-  const queue = createMemoryMailQueue({
+  const memoryQueue = createMemoryMailQueue({
     process: processOtpMail,
     logger,
     metrics,
-    retry: overrides.mailRetry,
+    retry: mailRetry,
   });
+  // With REDIS_URL: cached sessions, shared limits and the durable queue (docs/redis.md).
+  const redis = createRedisFeatures(config, {
+    store,
+    clock,
+    logger,
+    metrics,
+    processOtpMail,
+    fallbackQueue: memoryQueue,
+    mailRetry,
+  });
+  const queue: MailQueue = redis?.queue ?? memoryQueue;
 
   const sessions = new SessionService({
     store,
@@ -138,6 +217,8 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
       absoluteDays: config.session.absoluteDays,
       refreshGraceSeconds: config.tokens.refreshGraceSeconds,
     },
+    sessionReader: redis?.cache.sessions,
+    onSessionChanged: redis?.cache.onSessionChanged,
   });
   const otp = new OtpService({
     store,
@@ -149,7 +230,22 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     logger,
     metrics,
     emailHash,
-    suppressions: overrides.suppressions,
+    suppressions: overrides.suppressions ?? suppressions.sendGuard(),
+    canSignUp: featureFlags.isOn('signups') ? undefined : (email) => featureFlags.isOnFor('signups', email),
+  });
+  const deliveries = new DeliveryService({ repos: store });
+  const onUserChanged = async (userId: string) => redis?.cache.onUserChanged(userId);
+  const admin = new AdminService({
+    store,
+    ipRules,
+    suppressions,
+    deliveries,
+    onUserChanged,
+    stats: createStatsReader({ store, metrics, clock }),
+    clock,
+    logger,
+    metrics,
+    emailHash,
   });
 
   let shuttingDown = false;
@@ -162,6 +258,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
       },
     },
   ];
+  if (redis) readiness.push(redis.readiness);
 
   return {
     config,
@@ -174,9 +271,19 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     tokens,
     sessions,
     otp,
-    users: new UserService(store.users),
+    users: new UserService(redis?.cache.users ?? store.users),
+    limiterStore: redis?.limiterStore,
+    onUserChanged,
+    suppressions,
+    deliveries,
+    ipRules,
+    featureFlags,
+    admin,
+    emailEvents: new EmailEventService({ store, clock, logger, metrics, emailHash }),
+    webhooks: createWebhookVerifiers(config, clock, overrides),
     readiness,
     openapi: buildOpenApiDocument(),
+    reportError: errorReporter.report,
     isShuttingDown: () => shuttingDown,
     beginShutdown: () => {
       shuttingDown = true;
@@ -187,12 +294,19 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
       await store.otps.deleteStale(hourAgo);
       await store.authFailures.deleteBefore(hourAgo);
       await store.sessions.deleteExpired(new Date(now.getTime() - 86_400_000));
+      // Delivery history is for support questions about recent mail, not an archive of addresses.
+      const historyCutoff = new Date(now.getTime() - EMAIL_HISTORY_DAYS * 86_400_000);
+      await store.emailEvents.deleteBefore(historyCutoff);
+      await store.emailMessages.deleteBefore(historyCutoff);
     },
     async close() {
       shuttingDown = true;
+      ipRules.stop();
       await queue.close();
+      await redis?.close();
       await mailer.close?.();
       await store.close();
+      await errorReporter.flush();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { buildContainer } from './composition-root';
 import { ConfigError, loadConfig } from './config/config';
+import { createServer } from './server';
 
 /** loadConfig → buildContainer → listen; graceful shutdown on SIGTERM/SIGINT; exit codes for supervisors. */
 async function main(): Promise<void> {
@@ -20,11 +21,8 @@ async function main(): Promise<void> {
   const container = await buildContainer(config);
   const { logger } = container;
   const app = createApp(container);
-  const server = app.listen(config.port, config.host);
-  // Below Node's 60 s / 300 s defaults so slow-body clients cannot hold sockets (API4).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const server = createServer(app, { tls: config.tls });
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -22,6 +22,10 @@ export const envSchema = Joi.object({
   TRUST_PROXY: Joi.string()
     .default('false')
     .description('Express "trust proxy": false, a hop count, or a comma-separated list of proxy IPs/CIDRs'),
+  TLS_CERT_FILE: Joi.string()
+    .allow('')
+    .description('PEM certificate chain: serve HTTPS directly (else terminate TLS at the proxy)'),
+  TLS_KEY_FILE: Joi.string().allow('').description('PEM private key for TLS_CERT_FILE'),
   BODY_LIMIT: Joi.string().default('8kb').description('Largest JSON body accepted (413 beyond it)'),
   SESSION_SECRET: Joi.string()
     .allow('')
@@ -48,10 +52,56 @@ export const envSchema = Joi.object({
     .default(5000)
     .description('Per-statement timeout on PostgreSQL; a slow database answers 503, not a hang'),
   REDIS_URL: Joi.string().allow('').description('Redis URL for shared cache, limits and the email queue'),
+  REDIS_CLUSTER_NODES: Joi.string()
+    .allow('')
+    .description('Comma-separated redis:// URLs of Redis Cluster seed nodes (instead of REDIS_URL)'),
+  REDIS_KEY_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9:_.-]{1,40}$/)
+    .default('otp:')
+    .description('Prefix of every Redis key (cache, limits, queue), so instances of one service share them'),
+  REDIS_COMMAND_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(50)
+    .max(10_000)
+    .default(500)
+    .description('A Redis command slower than this counts as an outage: the service falls back and degrades'),
+  CACHE_TTL_SECONDS: Joi.number()
+    .integer()
+    .min(1)
+    .max(3600)
+    .default(300)
+    .description('Life of cached session and user entries in Redis (capped at ACCESS_TOKEN_TTL_SECONDS)'),
+  EMAIL_WORKER_IN_PROCESS: Joi.boolean()
+    .default(true)
+    .description('With Redis: run the email worker inside the API (false: run `npm run worker` separately)'),
+  EMAIL_WORKER_CONCURRENCY: Joi.number()
+    .integer()
+    .min(1)
+    .max(100)
+    .default(5)
+    .description('Email jobs one worker sends at once'),
   EMAIL_TRANSPORT: Joi.string()
-    .valid('auto', 'console', 'smtp', 'sendgrid')
+    .valid('auto', 'console', 'smtp', 'sendgrid', 'ses', 'mailgun')
     .default('auto')
-    .description('auto: sendgrid if SENDGRID_API_KEY, smtp if SMTP_HOST, else console (development only)'),
+    .description(
+      'auto: sendgrid if SENDGRID_API_KEY, ses if AWS_REGION+AWS_ACCESS_KEY_ID, mailgun if MAILGUN_API_KEY, smtp if SMTP_HOST, else console (development only)',
+    ),
+  EMAIL_FALLBACK_TRANSPORT: Joi.string()
+    .valid('', 'smtp', 'sendgrid', 'ses', 'mailgun')
+    .default('')
+    .description('Second provider, used when the primary fails with a transient error (timeout, 429, 5xx)'),
+  EMAIL_MAX_ATTEMPTS: Joi.number()
+    .integer()
+    .min(1)
+    .max(20)
+    .default(5)
+    .description('Tries per code email (exponential backoff with jitter) before it is marked failed'),
+  EMAIL_SEND_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(100)
+    .max(120_000)
+    .default(10_000)
+    .description('Timeout of one request to an email provider'),
   SMTP_HOST: Joi.string().allow('').description('SMTP server host'),
   SMTP_PORT: Joi.number().port().default(587).description('SMTP server port'),
   SMTP_USER: Joi.string().allow('').description('SMTP user name'),
@@ -64,6 +114,37 @@ export const envSchema = Joi.object({
   AWS_REGION: Joi.string().allow('').description('AWS region (SES)'),
   AWS_ACCESS_KEY_ID: Joi.string().allow('').description('AWS access key id (SES)'),
   AWS_SECRET_ACCESS_KEY: Joi.string().allow('').description('AWS secret access key (SES)'),
+  SENDGRID_API_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .description('SendGrid API base URL (default https://api.sendgrid.com; set for a proxy or a test stub)'),
+  SES_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .description('SES v2 API endpoint (default: the region endpoint; set for a proxy or a test stub)'),
+  SES_CONFIGURATION_SET: Joi.string()
+    .allow('')
+    .description('SES configuration set whose event destination publishes delivery events to SNS'),
+  MAILGUN_API_KEY: Joi.string().allow('').description('Mailgun API key'),
+  MAILGUN_DOMAIN: Joi.string().allow('').description('Mailgun sending domain (e.g. mg.example.com)'),
+  MAILGUN_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .description('Mailgun API base URL (default https://api.mailgun.net; https://api.eu.mailgun.net for EU)'),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: Joi.string()
+    .allow('')
+    .description(
+      'Verification key of the SendGrid signed Event Webhook (base64, as SendGrid shows it); enables POST /v1/webhooks/sendgrid',
+    ),
+  MAILGUN_WEBHOOK_SIGNING_KEY: Joi.string()
+    .allow('')
+    .description('Mailgun HTTP webhook signing key; enables POST /v1/webhooks/mailgun'),
+  SES_SNS_TOPIC_ARN: Joi.string()
+    .pattern(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/)
+    .allow('')
+    .description(
+      'The SNS topic that carries SES bounces/complaints; enables POST /v1/webhooks/ses (other topics are refused)',
+    ),
   EMAIL_PRODUCT_NAME: Joi.string().default('OTP Login').description('Product name shown in emails'),
   EMAIL_PRIMARY_COLOR: Joi.string().default('#2563eb').description('Brand colour of emails (#rrggbb)'),
   EMAIL_LOGO_URL: Joi.string().allow('').description('https URL of the logo shown in emails'),
@@ -78,6 +159,25 @@ export const envSchema = Joi.object({
   ADMIN_API_KEYS: Joi.string()
     .allow('')
     .description('Comma-separated admin API keys (or sha256:<hex> digests) for /v1/admin and X-API-Key'),
+  IP_DENYLIST: Joi.string()
+    .allow('')
+    .description(
+      'Comma-separated IPs/CIDRs refused with 403 on every route but /health (admin rules add more)',
+    ),
+  IP_ALLOWLIST: Joi.string()
+    .allow('')
+    .description('Comma-separated IPs/CIDRs; when set (here or by admin rules), only these may call the API'),
+  IP_RULES_REFRESH_SECONDS: Joi.number()
+    .integer()
+    .min(1)
+    .max(3600)
+    .default(30)
+    .description('How often each instance reloads the admin IP rules from the database'),
+  FEATURE_FLAGS: Joi.string()
+    .allow('')
+    .description(
+      'Flags as name=value, comma-separated: signups=0-100 (% of new addresses), unversioned_aliases=on|off',
+    ),
   RATE_LIMIT_WINDOW_MS: Joi.number()
     .integer()
     .min(1000)

@@ -1,3 +1,7 @@
+import { createPublicKey } from 'node:crypto';
+import { adminKeyProblems } from '../services/admin/admin-keys';
+import { parseFeatureFlags, type FlagRollout } from '../services/feature-flags';
+import { parseIpNetwork } from '../services/ip-rules/ip-match';
 import { envSchema } from './config.schema';
 
 export type StorageConfig =
@@ -5,7 +9,8 @@ export type StorageConfig =
   | { kind: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
   | { kind: 'mongo'; url: string };
 
-export type EmailTransportKind = 'console' | 'smtp' | 'sendgrid';
+export type EmailTransportKind = 'console' | 'smtp' | 'sendgrid' | 'ses' | 'mailgun';
+export type ProviderTransportKind = Exclude<EmailTransportKind, 'console'>;
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -15,22 +20,50 @@ export interface Config {
   corsOrigins: string[];
   trustProxy: boolean | number | string;
   bodyLimit: string;
+  tls?: { certFile: string; keyFile: string };
   /** Undefined only outside production: the composition root then keeps a generated one in DATA_DIR. */
   sessionSecret?: string;
   previousSessionSecrets: string[];
   dataDir: string;
   storage: StorageConfig;
   redisUrl?: string;
+  /** Shared state for running several instances; `enabled` is false when neither URL nor cluster is set. */
+  redis: {
+    enabled: boolean;
+    url?: string;
+    clusterNodes: string[];
+    keyPrefix: string;
+    commandTimeoutMs: number;
+    cacheTtlSeconds: number;
+  };
+  emailWorker: { inProcess: boolean; concurrency: number };
   email: {
     transport: EmailTransportKind;
     from: string;
     smtp: { host: string; port: number; user?: string; password?: string; secure: boolean };
     sendgridApiKey?: string;
+    /** Base URL of the SendGrid API (proxies, test stubs). */
+    sendgridApiUrl?: string;
+    ses: {
+      region?: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      endpoint?: string;
+      configurationSet?: string;
+    };
+    mailgun: { apiKey?: string; domain?: string; url?: string };
+    fallbackTransport?: ProviderTransportKind;
+    maxAttempts: number;
+    sendTimeoutMs: number;
+    webhooks: { sendgridPublicKey?: string; mailgunSigningKey?: string; sesSnsTopicArn?: string };
     brand: { productName: string; primaryColor: string; logoUrl?: string; supportEmail?: string };
   };
   sentryDsn?: string;
   metricsToken?: string;
   adminApiKeys: string[];
+  /** Static IP rules (canonical CIDRs) and how often the admin-managed ones are reloaded. */
+  ipRules: { deny: string[]; allow: string[]; refreshSeconds: number };
+  featureFlags: FlagRollout;
   rateLimit: { windowMs: number; max: number; verifyPer5Min: number; refreshPer5Min: number };
   otp: {
     length: number;
@@ -113,8 +146,47 @@ function pickTransport(v: Record<string, unknown>): EmailTransportKind {
   const chosen = v.EMAIL_TRANSPORT as string;
   if (chosen !== 'auto') return chosen as EmailTransportKind;
   if (optional(v.SENDGRID_API_KEY)) return 'sendgrid';
+  if (optional(v.AWS_REGION) && optional(v.AWS_ACCESS_KEY_ID)) return 'ses';
+  if (optional(v.MAILGUN_API_KEY)) return 'mailgun';
   if (optional(v.SMTP_HOST)) return 'smtp';
   return 'console';
+}
+
+/** What each email provider needs before it can send, and a readable webhook key. */
+function emailProblems(email: Config['email']): string[] {
+  const problems: string[] = [];
+  const needs: Record<ProviderTransportKind, Array<[unknown, string]>> = {
+    smtp: [],
+    sendgrid: [[email.sendgridApiKey, 'SENDGRID_API_KEY']],
+    ses: [[email.ses.region, 'AWS_REGION']],
+    mailgun: [
+      [email.mailgun.apiKey, 'MAILGUN_API_KEY'],
+      [email.mailgun.domain, 'MAILGUN_DOMAIN'],
+    ],
+  };
+  for (const [setting, kind] of [
+    ['EMAIL_TRANSPORT', email.transport],
+    ['EMAIL_FALLBACK_TRANSPORT', email.fallbackTransport],
+  ] as const) {
+    if (!kind || kind === 'console') continue;
+    for (const [value, name] of needs[kind]) if (!value) problems.push(`${setting}=${kind} needs ${name}`);
+  }
+  if (email.fallbackTransport && email.fallbackTransport === email.transport)
+    problems.push('EMAIL_FALLBACK_TRANSPORT must differ from EMAIL_TRANSPORT');
+  if (email.webhooks.sendgridPublicKey) {
+    try {
+      createPublicKey({
+        key: Buffer.from(email.webhooks.sendgridPublicKey, 'base64'),
+        format: 'der',
+        type: 'spki',
+      });
+    } catch {
+      problems.push(
+        'SENDGRID_WEBHOOK_PUBLIC_KEY is not a base64 DER public key (copy it from SendGrid as shown)',
+      );
+    }
+  }
+  return problems;
 }
 
 /** Collects every production misconfiguration at once, so the operator fixes them in one go. */
@@ -138,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { value, error } = envSchema.validate(env, { abortEarly: false, convert: true });
   if (error) throw new ConfigError(error.details.map((d) => d.message));
   const v = value as Record<string, unknown>;
+  const flags = parseFeatureFlags(optional(v.FEATURE_FLAGS));
   const config: Config = {
     env: v.NODE_ENV as Config['env'],
     port: v.PORT as number,
@@ -146,11 +219,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: list(v.CORS_ORIGIN),
     trustProxy: parseTrustProxy(v.TRUST_PROXY as string),
     bodyLimit: v.BODY_LIMIT as string,
+    tls:
+      optional(v.TLS_CERT_FILE) && optional(v.TLS_KEY_FILE)
+        ? { certFile: optional(v.TLS_CERT_FILE) as string, keyFile: optional(v.TLS_KEY_FILE) as string }
+        : undefined,
     sessionSecret: optional(v.SESSION_SECRET),
     previousSessionSecrets: list(v.SESSION_SECRET_PREVIOUS),
     dataDir: v.DATA_DIR as string,
     storage: pickStorage(v),
     redisUrl: optional(v.REDIS_URL),
+    redis: {
+      enabled: Boolean(optional(v.REDIS_URL) || optional(v.REDIS_CLUSTER_NODES)),
+      url: optional(v.REDIS_URL),
+      clusterNodes: list(v.REDIS_CLUSTER_NODES),
+      keyPrefix: v.REDIS_KEY_PREFIX as string,
+      commandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS as number,
+      cacheTtlSeconds: Math.min(v.CACHE_TTL_SECONDS as number, v.ACCESS_TOKEN_TTL_SECONDS as number),
+    },
+    emailWorker: {
+      inProcess: v.EMAIL_WORKER_IN_PROCESS as boolean,
+      concurrency: v.EMAIL_WORKER_CONCURRENCY as number,
+    },
     email: {
       transport: pickTransport(v),
       from: v.SMTP_FROM as string,
@@ -162,6 +251,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         secure: v.SMTP_SECURE as boolean,
       },
       sendgridApiKey: optional(v.SENDGRID_API_KEY),
+      sendgridApiUrl: optional(v.SENDGRID_API_URL),
+      ses: {
+        region: optional(v.AWS_REGION),
+        accessKeyId: optional(v.AWS_ACCESS_KEY_ID),
+        secretAccessKey: optional(v.AWS_SECRET_ACCESS_KEY),
+        endpoint: optional(v.SES_ENDPOINT),
+        configurationSet: optional(v.SES_CONFIGURATION_SET),
+      },
+      mailgun: {
+        apiKey: optional(v.MAILGUN_API_KEY),
+        domain: optional(v.MAILGUN_DOMAIN),
+        url: optional(v.MAILGUN_URL),
+      },
+      fallbackTransport: optional(v.EMAIL_FALLBACK_TRANSPORT) as ProviderTransportKind | undefined,
+      maxAttempts: v.EMAIL_MAX_ATTEMPTS as number,
+      sendTimeoutMs: v.EMAIL_SEND_TIMEOUT_MS as number,
+      webhooks: {
+        sendgridPublicKey: optional(v.SENDGRID_WEBHOOK_PUBLIC_KEY),
+        mailgunSigningKey: optional(v.MAILGUN_WEBHOOK_SIGNING_KEY),
+        sesSnsTopicArn: optional(v.SES_SNS_TOPIC_ARN),
+      },
       brand: {
         productName: v.EMAIL_PRODUCT_NAME as string,
         primaryColor: v.EMAIL_PRIMARY_COLOR as string,
@@ -172,6 +282,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sentryDsn: optional(v.SENTRY_DSN),
     metricsToken: optional(v.METRICS_TOKEN),
     adminApiKeys: list(v.ADMIN_API_KEYS),
+    ipRules: {
+      deny: list(v.IP_DENYLIST).map((c) => parseIpNetwork(c)?.cidr ?? c),
+      allow: list(v.IP_ALLOWLIST).map((c) => parseIpNetwork(c)?.cidr ?? c),
+      refreshSeconds: v.IP_RULES_REFRESH_SECONDS as number,
+    },
+    featureFlags: flags.rollout,
     rateLimit: {
       windowMs: v.RATE_LIMIT_WINDOW_MS as number,
       max: v.RATE_LIMIT_MAX_REQUESTS as number,
@@ -206,9 +322,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (config.sessionSecret && Buffer.byteLength(config.sessionSecret) < 32 && config.env !== 'production')
     problems.push('SESSION_SECRET must be at least 32 bytes');
+  if (!optional(v.TLS_CERT_FILE) !== !optional(v.TLS_KEY_FILE))
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   if (config.env === 'production') problems.push(...productionProblems(config, v));
-  if (config.email.transport === 'sendgrid' && !config.email.sendgridApiKey)
-    problems.push('EMAIL_TRANSPORT=sendgrid needs SENDGRID_API_KEY');
+  problems.push(...emailProblems(config.email));
+  problems.push(...adminKeyProblems(config.adminApiKeys), ...flags.problems);
+  for (const [name, entries] of [
+    ['IP_DENYLIST', list(v.IP_DENYLIST)],
+    ['IP_ALLOWLIST', list(v.IP_ALLOWLIST)],
+  ] as const) {
+    for (const e of entries)
+      if (!parseIpNetwork(e)) problems.push(`${name}: "${e}" is not an IP address or CIDR`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

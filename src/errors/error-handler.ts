@@ -56,7 +56,7 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
 /** The one error handler: anything thrown becomes problem+json; causes are logged, never sent. */
 export function createErrorHandler(
   logger: Logger,
-  onUnexpected?: (err: unknown) => void,
+  onUnexpected?: (err: unknown, context: { requestId?: string }) => void,
 ): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
@@ -80,7 +80,7 @@ export function createErrorHandler(
       return;
     }
     logger.error('unhandled error', { requestId, error: describe(err) });
-    onUnexpected?.(err);
+    onUnexpected?.(err, { requestId });
     sendProblem(req, res, { status: 500, code: ErrorCode.internalError });
   };
 }

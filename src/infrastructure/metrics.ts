@@ -16,7 +16,17 @@ export function createMetrics() {
     sessionsCreated: counter('sessions_created_total', 'Sessions created by sign-in', []),
     refreshes: counter('token_refreshes_total', 'Refresh attempts by result', ['result']),
     sessionRevocations: counter('session_revocations_total', 'Sessions revoked by reason', ['reason']),
+    ipRuleDenials: counter('ip_rule_denials_total', 'Requests refused by an IP rule', ['reason']),
     emails: counter('emails_total', 'Email jobs by outcome', ['outcome']),
+    emailEvents: counter('email_events_total', 'Provider webhook events applied, by type', [
+      'provider',
+      'type',
+    ]),
+    emailsSuppressed: counter(
+      'emails_suppressed_total',
+      'Code emails not sent: the address is suppressed',
+      [],
+    ),
     rateLimited: counter('rate_limited_total', 'Requests refused by a limit', ['limit']),
     httpRequests: counter('http_requests_total', 'HTTP requests', ['method', 'route', 'status']),
     httpDuration: new client.Histogram({

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { v4 as uuidv4 } from 'uuid';
 import type { Logger } from 'winston';
+import { logContext } from '../infrastructure/logger';
 import type { Metrics } from '../infrastructure/metrics';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -11,7 +12,8 @@ export const requestId: RequestHandler = (req, res, next) => {
   const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : uuidv4();
   res.locals.requestId = id;
   res.setHeader('X-Request-Id', id);
-  next();
+  // Every log line written while serving this request (services included) carries its id.
+  logContext.run({ requestId: id }, next);
 };
 
 /** The route template (never the raw path) keeps log and metric cardinality bounded. */

@@ -1,4 +1,5 @@
 import { ERROR_TITLES } from '../errors/error-codes';
+import { adminPaths, adminSchemas } from './admin.openapi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -13,10 +14,31 @@ const common = {
   '400': problem('Invalid request (invalid_request, invalid_json)'),
   '413': problem('Body too large (payload_too_large)'),
   '415': problem('Body is not application/json (unsupported_media_type)'),
+  '403': problem('The client address is refused by an IP rule (forbidden)'),
   '429': problem('Rate limited (rate_limited); see Retry-After'),
   '503': problem('A dependency is unavailable (service_unavailable)'),
 };
 const authErrors = { '401': problem('Missing, invalid or expired token, or revoked session') };
+
+/** A provider webhook: signed raw body in, 204 out; 401 changes nothing, so the provider may retry. */
+const webhook = (operationId: string, summary: string, description: string, body: object) => ({
+  post: {
+    operationId,
+    tags: ['webhooks'],
+    summary,
+    description,
+    requestBody: { required: true, content: body },
+    responses: {
+      '204': { description: 'Verified and applied (a duplicate event is applied once)' },
+      '400': problem('Signed but unusable (invalid_request), e.g. not an array of events'),
+      '401': problem('Missing, invalid, stale or replayed signature (unauthorized); nothing changed'),
+      '404': problem('This provider webhook is not configured (not_found)'),
+      '413': problem('Body over 1 MB (payload_too_large)'),
+      '429': common['429'],
+      '503': problem('Storage unavailable (service_unavailable): the provider retries'),
+    },
+  },
+});
 
 const otpRequest = {
   summary: 'Send a sign-in code to an email address',
@@ -50,7 +72,14 @@ export function buildOpenApiDocument() {
         'Email one-time-code login: request a code, verify it, get an EdDSA access token and a rotating refresh token.',
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'otp' }, { name: 'auth' }, { name: 'account' }, { name: 'meta' }],
+    tags: [
+      { name: 'otp' },
+      { name: 'auth' },
+      { name: 'account' },
+      { name: 'meta' },
+      { name: 'admin' },
+      { name: 'webhooks' },
+    ],
     paths: {
       '/v1/otp/request': { post: { ...otpRequest, operationId: 'requestOtp' } },
       '/v1/otp/verify': { post: { ...otpVerify, operationId: 'verifyOtp' } },
@@ -184,13 +213,37 @@ export function buildOpenApiDocument() {
           responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
         },
       },
+      '/v1/webhooks/sendgrid': webhook(
+        'sendgridEvents',
+        'SendGrid signed Event Webhook',
+        'ECDSA signature over X-Twilio-Email-Event-Webhook-Timestamp + raw body (headers X-Twilio-Email-Event-Webhook-Signature/-Timestamp), timestamp within 300 s. Each sg_event_id applies once; bounce, dropped and spamreport suppress the address. Needs SENDGRID_WEBHOOK_PUBLIC_KEY.',
+        json({ type: 'array', items: { type: 'object', required: ['sg_event_id', 'event'] } }),
+      ),
+      '/v1/webhooks/mailgun': webhook(
+        'mailgunEvents',
+        'Mailgun webhook',
+        'signature.signature = HMAC-SHA256(signing key, timestamp + token), timestamp within 300 s, each token once. Permanent failures and complaints suppress the address. Needs MAILGUN_WEBHOOK_SIGNING_KEY.',
+        json({ type: 'object', required: ['signature', 'event-data'] }),
+      ),
+      '/v1/webhooks/ses': webhook(
+        'sesNotifications',
+        'SES notifications through an SNS HTTPS subscription',
+        'SNS message from SES_SNS_TOPIC_ARN, signature verified with the certificate at SigningCertURL (only sns.<region>.amazonaws.com), at most 1 h old. SubscriptionConfirmation is logged for an operator, not followed. Permanent bounces and complaints suppress the address.',
+        {
+          'text/plain': { schema: { type: 'string', description: 'The SNS message as JSON text' } },
+          'application/json': { schema: { type: 'object', required: ['Type', 'MessageId', 'Signature'] } },
+        },
+      ),
+      ...adminPaths,
     },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         metricsToken: { type: 'http', scheme: 'bearer' },
+        adminApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },
       schemas: {
+        ...adminSchemas,
         OtpRequest: {
           type: 'object',
           additionalProperties: false,

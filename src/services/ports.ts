@@ -119,6 +119,91 @@ export interface Repositories {
   authFailures: AuthFailureRepository;
   sessions: SessionRepository;
   refreshTokens: RefreshTokenRepository;
+  suppressions: SuppressionRepository;
+  emailMessages: EmailMessageRepository;
+  emailEvents: EmailEventRepository;
+  ipRules: IpRuleRepository;
+}
+
+export type SuppressionReason = 'bounce' | 'dropped' | 'spamreport' | 'complaint' | 'manual';
+
+/** An address that must not be mailed, and why. `source` is the provider that reported it, or `admin`. */
+export interface Suppression {
+  email: string;
+  reason: SuppressionReason;
+  source: string;
+  createdAt: Date;
+}
+
+export interface SuppressionRepository {
+  /** Adds the address; an existing entry is kept as it is. True when the address was newly added. */
+  add(suppression: Suppression): Promise<boolean>;
+  remove(email: string): Promise<boolean>;
+  find(email: string): Promise<Suppression | undefined>;
+  /** Newest first; `before` is the last entry of the previous page. */
+  list(options: { limit: number; before?: { createdAt: Date; email: string } }): Promise<Suppression[]>;
+}
+
+export type EmailMessageStatus =
+  'queued' | 'sent' | 'delivered' | 'deferred' | 'bounced' | 'dropped' | 'opened' | 'failed';
+
+/** One email handed to (or refused by) a provider, and what became of it. */
+export interface EmailMessage {
+  id: string;
+  otpId: string | null;
+  email: string;
+  provider: string;
+  providerMessageId: string | null;
+  status: EmailMessageStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EmailMessageRepository {
+  create(message: Omit<EmailMessage, 'id' | 'updatedAt'>): Promise<EmailMessage>;
+  findById(id: string): Promise<EmailMessage | undefined>;
+  /** The newest message a provider knows by this id. */
+  findByProviderMessageId(provider: string, providerMessageId: string): Promise<EmailMessage | undefined>;
+  /**
+   * Moves the status only from one of `from` (compare-and-set), so late or reordered webhook
+   * events never move a message backwards. False when the message was in another state.
+   */
+  advanceStatus(id: string, to: EmailMessageStatus, from: EmailMessageStatus[], at: Date): Promise<boolean>;
+  listRecentForEmail(email: string, limit: number): Promise<EmailMessage[]>;
+  deleteBefore(before: Date): Promise<number>;
+}
+
+/** A provider's webhook event, kept once per provider event id. */
+export interface EmailEvent {
+  provider: string;
+  providerEventId: string;
+  messageId: string | null;
+  type: string;
+  occurredAt: Date;
+}
+
+export interface EmailEventRepository {
+  /** Stores the event unless this provider already reported this event id; true when it is new. */
+  recordOnce(event: EmailEvent): Promise<boolean>;
+  listForMessages(messageIds: string[]): Promise<EmailEvent[]>;
+  deleteBefore(before: Date): Promise<number>;
+}
+
+/** An admin-managed IP rule; `cidr` is canonical (`203.0.113.0/24`, `198.51.100.7/32`, `2001:db8::/32`). */
+export interface IpRule {
+  id: string;
+  cidr: string;
+  action: 'allow' | 'deny';
+  note: string | null;
+  createdAt: Date;
+}
+
+export interface IpRuleRepository {
+  /** Every rule, oldest first: the whole set is held in memory by each instance. */
+  list(): Promise<IpRule[]>;
+  /** Adds the rule; the same cidr and action already stored is returned as it is, with created false. */
+  create(rule: Omit<IpRule, 'id'>): Promise<{ rule: IpRule; created: boolean }>;
+  delete(id: string): Promise<boolean>;
 }
 
 /** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
@@ -139,10 +224,16 @@ export interface OutgoingEmail {
   idempotencyKey: string;
 }
 
+/** What a provider answered: its message id, and which provider it was (a fallback may have sent it). */
+export interface SendResult {
+  messageId?: string;
+  provider?: string;
+}
+
 /** A transport that delivers one message. Throws MailError on failure. */
 export interface Mailer {
   readonly name: string;
-  send(message: OutgoingEmail): Promise<{ messageId?: string }>;
+  send(message: OutgoingEmail): Promise<SendResult>;
   close?(): Promise<void>;
 }
 

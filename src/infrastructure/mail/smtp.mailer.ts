@@ -11,6 +11,8 @@ export interface SmtpOptions {
   from: string;
   /** Tests talk to a local server without TLS. */
   ignoreTLS?: boolean;
+  /** Connection and greeting timeout; the socket may idle twice as long (default 10 s). */
+  timeoutMs?: number;
 }
 
 /** SMTP through a pooled nodemailer transport. 5xx replies are permanent; 4xx and network errors are retried. */
@@ -23,9 +25,9 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
     secure: options.secure,
     ignoreTLS: options.ignoreTLS,
     auth: options.user ? { user: options.user, pass: options.password ?? '' } : undefined,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
+    connectionTimeout: options.timeoutMs ?? 10_000,
+    greetingTimeout: options.timeoutMs ?? 10_000,
+    socketTimeout: 2 * (options.timeoutMs ?? 10_000),
   });
   return {
     name: 'smtp',
@@ -39,7 +41,7 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
           html: message.html,
           headers: { 'X-Idempotency-Key': message.idempotencyKey },
         });
-        return { messageId: info.messageId };
+        return { messageId: info.messageId, provider: 'smtp' };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         throw new MailError(

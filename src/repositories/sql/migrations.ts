@@ -76,4 +76,58 @@ CREATE INDEX auth_failures_email_created_at_idx ON auth_failures (email, created
 CREATE INDEX auth_failures_ip_created_at_idx ON auth_failures (ip, created_at);
 `,
   },
+  {
+    id: 2,
+    name: 'email suppressions, messages and delivery events',
+    sql: `
+CREATE TABLE email_suppressions (
+  email text PRIMARY KEY,
+  reason text NOT NULL CHECK (reason IN ('bounce', 'dropped', 'spamreport', 'complaint', 'manual')),
+  source text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX email_suppressions_created_at_email_idx ON email_suppressions (created_at DESC, email DESC);
+
+CREATE TABLE email_messages (
+  id uuid PRIMARY KEY,
+  otp_id uuid,
+  email text NOT NULL,
+  provider text NOT NULL,
+  provider_message_id text,
+  status text NOT NULL CHECK (status IN ('queued', 'sent', 'delivered', 'deferred', 'bounced', 'dropped', 'opened', 'failed')),
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX email_messages_provider_message_id_idx ON email_messages (provider, provider_message_id);
+CREATE INDEX email_messages_email_created_at_idx ON email_messages (email, created_at DESC);
+CREATE INDEX email_messages_created_at_idx ON email_messages (created_at);
+
+CREATE TABLE email_events (
+  id bigserial PRIMARY KEY,
+  provider text NOT NULL,
+  provider_event_id text NOT NULL,
+  message_id uuid REFERENCES email_messages (id) ON DELETE CASCADE,
+  type text NOT NULL,
+  occurred_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX email_events_provider_event_id_key ON email_events (provider, provider_event_id);
+CREATE INDEX email_events_message_id_idx ON email_events (message_id, occurred_at);
+CREATE INDEX email_events_created_at_idx ON email_events (created_at);
+`,
+  },
+  {
+    id: 3,
+    name: 'admin IP allow/deny rules',
+    sql: `
+CREATE TABLE ip_rules (
+  id uuid PRIMARY KEY,
+  cidr text NOT NULL,
+  action text NOT NULL CHECK (action IN ('allow', 'deny')),
+  note text,
+  created_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX ip_rules_cidr_action_key ON ip_rules (cidr, action);
+`,
+  },
 ];

@@ -38,6 +38,11 @@ export function createPostgresClient(options: {
       } catch (err) {
         throw mapSqlError(err);
       }
+      // pg-pool drops its error listener while a client is checked out: a connection lost between
+      // two statements would otherwise be an unhandled 'error' event that kills the process. The
+      // next statement fails (mapped to UnavailableError) and the pool discards the broken client.
+      const onError = () => undefined;
+      client.on('error', onError);
       const tx: Queryable = { query: (text, params) => run(client, text, params) };
       try {
         await tx.query('BEGIN');
@@ -48,6 +53,7 @@ export function createPostgresClient(options: {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },

@@ -1,4 +1,10 @@
 import type { Repositories, Store } from '../../services/ports';
+import {
+  createSqlEmailEventRepository,
+  createSqlEmailMessageRepository,
+  createSqlSuppressionRepository,
+} from './mail.repository';
+import { createSqlIpRuleRepository } from './ip-rule.repository';
 import { migrations } from './migrations';
 import { createSqlAuthFailureRepository, createSqlOtpRepository } from './otp.repository';
 import { createSqlRefreshTokenRepository, createSqlSessionRepository } from './session.repository';
@@ -12,6 +18,10 @@ function repositories(db: Queryable): Repositories {
     authFailures: createSqlAuthFailureRepository(db),
     sessions: createSqlSessionRepository(db),
     refreshTokens: createSqlRefreshTokenRepository(db),
+    suppressions: createSqlSuppressionRepository(db),
+    emailMessages: createSqlEmailMessageRepository(db),
+    emailEvents: createSqlEmailEventRepository(db),
+    ipRules: createSqlIpRuleRepository(db),
   };
 }
 

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../errors/error-codes';
 import type { Metrics } from '../../infrastructure/metrics';
 import type { Clock } from '../clock';
 import { emailDomain } from '../email-address';
-import type { MailQueue, Store } from '../ports';
+import type { MailQueue, Store, UserRepository } from '../ports';
 import type { ClientContext, IssuedTokens, SessionService } from '../sessions/session.service';
 import type { CodeHasher } from './otp-code';
 
@@ -53,8 +53,16 @@ export class OtpService {
       metrics: Metrics;
       emailHash: (email: string) => string;
       suppressions?: SuppressionCheck;
+      /** Whether a NEW address may sign up (the `signups` rollout); never asked for existing users. */
+      canSignUp?: (email: string) => boolean | Promise<boolean>;
     },
   ) {}
+
+  /** An existing user always passes; a new address only inside the signups rollout. */
+  private async signUpAllowed(users: Pick<UserRepository, 'findByEmail'>, email: string): Promise<boolean> {
+    if (!this.deps.canSignUp) return true;
+    return (await users.findByEmail(email)) !== undefined || (await this.deps.canSignUp(email));
+  }
 
   /**
    * Accepts a code request. The answer is the same for known, unknown, suppressed and
@@ -111,6 +119,12 @@ export class OtpService {
       this.deps.logger.info('otp request for suppressed address', { ...audit, outcome: 'suppressed' });
       return;
     }
+    // Outside the rollout: the same 202, but no code is minted, so verify cannot create the user.
+    if (!(await this.signUpAllowed(this.deps.store.users, email))) {
+      metrics.otpRequests.inc({ outcome: 'signup_closed' });
+      this.deps.logger.info('otp request outside the signup rollout', { ...audit, outcome: 'signup_closed' });
+      return;
+    }
     await this.deps.queue.enqueue({
       otpId: outcome.otpId,
       email,
@@ -154,6 +168,7 @@ export class OtpService {
         await tx.authFailures.record({ email, ip: ctx.ip, at: now });
         return { kind: 'failed' as const };
       }
+      if (!(await this.signUpAllowed(tx.users, email))) return { kind: 'failed' as const };
       await tx.otps.consumeAll(email, now);
       await tx.authFailures.clearForEmail(email);
       const user = await tx.users.upsertOnLogin(email, now);

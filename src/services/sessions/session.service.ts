@@ -41,7 +41,8 @@ export function deviceFingerprint(ctx: ClientContext): string {
 
 /** A session check that has to happen on every authenticated request (revocation is immediate). */
 export interface SessionStateReader {
-  findById(id: string): Promise<Session | undefined>;
+  /** `userId` (from the verified token) lets a cache key entries by user; the database ignores it. */
+  findById(id: string, userId?: string): Promise<Session | undefined>;
 }
 
 /**
@@ -58,7 +59,8 @@ export class SessionService {
       logger: Logger;
       metrics: Metrics;
       sessionReader?: SessionStateReader;
-      onSessionChanged?: (sessionId: string) => Promise<void> | void;
+      /** Called after every committed change (sign-in, rotation, revocation, reuse), before the answer. */
+      onSessionChanged?: (sessionId: string, userId?: string) => Promise<void> | void;
     },
   ) {}
 
@@ -94,6 +96,8 @@ export class SessionService {
   }
 
   async issue(user: User, session: Session, refreshToken: string): Promise<IssuedTokens> {
+    // Sign-in (lastLoginAt) and rotation both land here after their commit.
+    await this.deps.onSessionChanged?.(session.id, user.id);
     return {
       accessToken: await this.deps.tokens.signAccessToken(user.id, session.id),
       tokenType: 'Bearer',
@@ -148,12 +152,11 @@ export class SessionService {
     switch (outcome.kind) {
       case 'ok':
         this.deps.metrics.refreshes.inc({ result: 'ok' });
-        await this.deps.onSessionChanged?.(outcome.session.id);
         return this.issue(outcome.user, outcome.session, outcome.successor);
       case 'reused':
         this.deps.metrics.refreshes.inc({ result: 'reused' });
         this.deps.metrics.sessionRevocations.inc({ reason: 'refresh_token_reused' });
-        await this.deps.onSessionChanged?.(outcome.sessionId);
+        await this.deps.onSessionChanged?.(outcome.sessionId, outcome.userId);
         this.deps.logger.warn('refresh token reused; session revoked', {
           event: 'auth.refresh.reused',
           severity: 'high',
@@ -173,8 +176,8 @@ export class SessionService {
   /** Resolves an access token to a live session, checking revocation and expiry on every call. */
   async authenticate(accessToken: string): Promise<{ userId: string; session: Session }> {
     const claims = await this.deps.tokens.verifyAccessToken(accessToken);
-    const reader = this.deps.sessionReader ?? this.deps.store.sessions;
-    const session = await reader.findById(claims.sessionId);
+    const reader: SessionStateReader = this.deps.sessionReader ?? this.deps.store.sessions;
+    const session = await reader.findById(claims.sessionId, claims.userId);
     const now = this.deps.clock.now();
     if (!session || session.userId !== claims.userId || session.revokedAt) {
       throw new AppError({ code: ErrorCode.invalidToken, status: 401 });
@@ -195,7 +198,7 @@ export class SessionService {
       this.deps.metrics.sessionRevocations.inc({ reason });
       this.deps.logger.info('session revoked', { event: 'session.revoked', sessionId, userId, reason });
     }
-    await this.deps.onSessionChanged?.(sessionId);
+    await this.deps.onSessionChanged?.(sessionId, userId);
     return true;
   }
 

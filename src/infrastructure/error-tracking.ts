@@ -1,0 +1,48 @@
+import * as Sentry from '@sentry/node';
+
+export type ErrorReporter = (err: unknown, context?: { requestId?: string }) => void;
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
+/**
+ * Sends unexpected errors (the ones answered with 500) to Sentry when SENTRY_DSN is set.
+ * No request bodies, headers, cookies or user data are attached (sendDefaultPii off, no
+ * default integrations that read requests), and emails are scrubbed from messages.
+ */
+export function createErrorReporter(options: { dsn?: string; environment: string; release?: string }): {
+  report: ErrorReporter;
+  flush: () => Promise<void>;
+} {
+  if (!options.dsn) return { report: () => undefined, flush: async () => undefined };
+  const client = new Sentry.NodeClient({
+    dsn: options.dsn,
+    environment: options.environment,
+    release: options.release,
+    sendDefaultPii: false,
+    tracesSampleRate: 0,
+    integrations: [],
+    transport: Sentry.makeNodeTransport,
+    stackParser: Sentry.defaultStackParser,
+    beforeSend(event) {
+      for (const ex of event.exception?.values ?? []) {
+        if (ex.value) ex.value = ex.value.replace(EMAIL, '[email]');
+      }
+      delete event.request;
+      delete event.user;
+      return event;
+    },
+  });
+  const scope = new Sentry.Scope();
+  scope.setClient(client);
+  client.init();
+  return {
+    report: (err, context) => {
+      const scoped = scope.clone();
+      scoped.setTag('requestId', context?.requestId ?? 'none');
+      scoped.captureException(err);
+    },
+    flush: async () => {
+      await client.flush(2_000);
+    },
+  };
+}
