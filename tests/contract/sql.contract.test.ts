@@ -1,0 +1,143 @@
+import { ConflictError, UnavailableError } from '../../src/errors/app-error';
+import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
+import { createPostgresClient } from '../../src/repositories/sql/postgres-client';
+import { mapSqlError, type SqlClient } from '../../src/repositories/sql/sql-client';
+import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { createTempDatabase, postgresAvailable } from '../helpers/databases';
+import { runRepositoryContract } from './repository-contract';
+
+runRepositoryContract('PGlite (in memory)', async () => {
+  const store = createSqlStore(await createPgliteClient());
+  return { store, cleanup: () => store.close() };
+});
+
+runRepositoryContract(
+  'PostgreSQL server',
+  async () => {
+    const db = await createTempDatabase();
+    const store = createSqlStore(
+      createPostgresClient({ url: db.url, poolMax: 10, statementTimeoutMs: 5_000 }),
+    );
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await db.drop();
+      },
+    };
+  },
+  { available: postgresAvailable },
+);
+
+describe('PostgreSQL driver errors', () => {
+  let db: { url: string; drop: () => Promise<void> } | undefined;
+  let client: SqlClient | undefined;
+  let skipped = false;
+
+  beforeAll(async () => {
+    if (!(await postgresAvailable())) {
+      skipped = true;
+      return;
+    }
+    db = await createTempDatabase();
+    client = createPostgresClient({ url: db.url, poolMax: 4, statementTimeoutMs: 100 });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await db?.drop();
+  });
+
+  const withClient = (fn: (c: SqlClient) => Promise<void>) => async () => {
+    if (skipped) return;
+    await fn(client!);
+  };
+
+  it(
+    'when a statement outlives statement_timeout, then it surfaces as UnavailableError',
+    withClient(async (c) => {
+      await expect(c.query('SELECT pg_sleep(1)')).rejects.toBeInstanceOf(UnavailableError);
+      await expect(c.transaction((tx) => tx.query('SELECT pg_sleep(1)'))).rejects.toBeInstanceOf(
+        UnavailableError,
+      );
+      await expect(c.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+    }),
+  );
+
+  it(
+    'when the server terminates a connection mid-transaction, then it surfaces as UnavailableError and the pool recovers',
+    withClient(async (c) => {
+      await expect(
+        c.transaction(async (tx) => {
+          const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          await c.query('SELECT pg_terminate_backend($1)', [pid]);
+          // Let the FATAL message arrive while this connection is idle inside the transaction.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await tx.query('SELECT 1');
+        }),
+      ).rejects.toBeInstanceOf(UnavailableError);
+      await expect(c.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+    }),
+  );
+
+  it('when the server cannot be reached, then queries and transactions fail with UnavailableError', async () => {
+    const unreachable = createPostgresClient({
+      url: 'postgresql://postgres@127.0.0.1:1/none',
+      poolMax: 1,
+      statementTimeoutMs: 1_000,
+    });
+    try {
+      await expect(unreachable.query('SELECT 1')).rejects.toBeInstanceOf(UnavailableError);
+      await expect(unreachable.transaction((tx) => tx.query('SELECT 1'))).rejects.toBeInstanceOf(
+        UnavailableError,
+      );
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
+
+describe('mapSqlError', () => {
+  it.each([
+    ['57014', 'canceling statement due to statement timeout'],
+    ['57P01', 'terminating connection due to administrator command'],
+    ['53300', 'too many connections'],
+    ['08006', 'connection failure'],
+    ['40P01', 'deadlock detected'],
+    ['ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'],
+  ])('when the driver reports %s, then it becomes UnavailableError keeping the cause', (code, message) => {
+    const cause = Object.assign(new Error(message), { code });
+    const mapped = mapSqlError(cause);
+    expect(mapped).toBeInstanceOf(UnavailableError);
+    expect(mapped.cause).toBe(cause);
+    expect(mapped.message).not.toContain(message);
+  });
+
+  it('when the driver reports a unique violation (23505), then it becomes ConflictError', () => {
+    const cause = Object.assign(new Error('duplicate key value violates unique constraint'), {
+      code: '23505',
+    });
+    expect(mapSqlError(cause)).toBeInstanceOf(ConflictError);
+  });
+
+  it('when a connection ends under a query, then the message alone marks it UnavailableError', () => {
+    expect(mapSqlError(new Error('Connection terminated unexpectedly'))).toBeInstanceOf(UnavailableError);
+    expect(mapSqlError(new Error('Query read timeout'))).toBeInstanceOf(UnavailableError);
+  });
+
+  it('when the error is anything else, then it passes through unchanged', () => {
+    const syntax = Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' });
+    expect(mapSqlError(syntax)).toBe(syntax);
+    expect(mapSqlError('boom')).toEqual(new Error('boom'));
+  });
+
+  it('when PGlite reports a unique violation, then it becomes ConflictError too', async () => {
+    const client = await createPgliteClient();
+    try {
+      await client.query('CREATE TABLE t (k text PRIMARY KEY)');
+      await client.query("INSERT INTO t VALUES ('a')");
+      await expect(client.query("INSERT INTO t VALUES ('a')")).rejects.toBeInstanceOf(ConflictError);
+    } finally {
+      await client.close();
+    }
+  });
+});
