@@ -7,7 +7,19 @@ import { envSchema } from './config.schema';
 export type StorageConfig =
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
-  | { kind: 'mongo'; url: string };
+  | {
+      kind: 'mongo';
+      url: string;
+      poolSize: number;
+      serverSelectionTimeoutMs: number;
+      socketTimeoutMs: number;
+      /** Where session lookups by id read (MONGODB_READ_PREFERENCE). */
+      sessionReadPreference: MongoReadPreference;
+      /** Indexes are created at start outside production; production runs `npm run db:indexes`. */
+      autoIndex: boolean;
+    };
+
+export type MongoReadPreference = 'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
 
 export type EmailTransportKind = 'console' | 'smtp' | 'sendgrid' | 'ses' | 'mailgun';
 export type ProviderTransportKind = Exclude<EmailTransportKind, 'console'>;
@@ -130,7 +142,17 @@ function pickStorage(v: Record<string, unknown>): StorageConfig {
   const pgUrl = optional(v.POSTGRESQL_URL);
   const dbUrl = optional(v.DATABASE_URL);
   const url = pgUrl ?? dbUrl;
-  if (url && /^mongodb(\+srv)?:\/\//.test(url)) return { kind: 'mongo', url };
+  if (url && /^mongodb(\+srv)?:\/\//.test(url)) {
+    return {
+      kind: 'mongo',
+      url,
+      poolSize: v.MONGODB_POOL_SIZE as number,
+      serverSelectionTimeoutMs: v.MONGODB_SERVER_SELECTION_TIMEOUT_MS as number,
+      socketTimeoutMs: v.MONGODB_SOCKET_TIMEOUT_MS as number,
+      sessionReadPreference: v.MONGODB_READ_PREFERENCE as MongoReadPreference,
+      autoIndex: v.NODE_ENV !== 'production',
+    };
+  }
   if (url) {
     return {
       kind: 'postgres',
@@ -202,6 +224,8 @@ function productionProblems(c: Config, v: Record<string, unknown>): string[] {
   if (c.email.transport === 'console') problems.push('the console email transport is for development only');
   if (c.corsOrigins.includes('*')) problems.push('CORS_ORIGIN must list origins, not *');
   if (!c.metricsToken) problems.push('METRICS_TOKEN is required in production');
+  else if (c.metricsToken.length < 16 || /change.?me/i.test(c.metricsToken))
+    problems.push('METRICS_TOKEN must be at least 16 characters and not a placeholder');
   return problems;
 }
 

@@ -248,3 +248,21 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('production metrics token', () => {
+  const base = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'a'.repeat(20) + 'b'.repeat(20),
+    POSTGRESQL_URL: 'postgresql://db/x',
+    SMTP_HOST: 'smtp.example.com',
+    CORS_ORIGIN: 'https://app.example.com',
+  };
+  it('when METRICS_TOKEN is a placeholder or short, then production refuses to start', () => {
+    const { loadConfig } = jest.requireActual('../../src/config/config');
+    expect(() => loadConfig({ ...base, METRICS_TOKEN: 'CHANGE_ME_metrics_token' })).toThrow(
+      /METRICS_TOKEN must be/,
+    );
+    expect(() => loadConfig({ ...base, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be/);
+    expect(() => loadConfig({ ...base, METRICS_TOKEN: 'f0e1d2c3b4a5968778695a4b3c2d1e0f' })).not.toThrow();
+  });
+});
