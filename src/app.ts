@@ -83,7 +83,21 @@ export function createApp(c: Container): Express {
   });
   app.use(general);
   app.use(requireJsonBody);
-  app.use(express.json({ limit: config.bodyLimit, strict: true, inflate: false, type: 'application/json' }));
+  app.use(
+    express.json({
+      limit: config.bodyLimit,
+      strict: true,
+      inflate: false,
+      type: 'application/json',
+      // The decoder would silently drop a UTF-8 byte order mark; JSON senders must not add one
+      // (RFC 8259 §8.1), so it is refused like any other malformed body (SECURITY 41).
+      verify: (_req, _res, buf) => {
+        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+          throw new AppError({ code: ErrorCode.invalidJson, status: 400 });
+        }
+      },
+    }),
+  );
 
   const deps = {
     auth: createAuthController({ otp: c.otp, sessions: c.sessions }),

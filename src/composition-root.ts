@@ -110,8 +110,20 @@ async function createStore(config: Config): Promise<Store> {
     case 'pglite':
       // PGlite gets its own folder: DATA_DIR also holds the generated development secret.
       return createSqlStore(await createPgliteClient(join(config.storage.dataDir, 'pglite')));
-    case 'mongo':
-      throw new Error('MongoDB storage is not available in this build yet; use POSTGRESQL_URL');
+    case 'mongo': {
+      // Loaded only when chosen: a SQL deployment never loads mongoose.
+      const { createMongoStore } = await import('./repositories/mongo/mongo-store');
+      const { url, poolSize, serverSelectionTimeoutMs, socketTimeoutMs, sessionReadPreference, autoIndex } =
+        config.storage;
+      return createMongoStore({
+        url,
+        poolSize,
+        serverSelectionTimeoutMs,
+        socketTimeoutMs,
+        sessionReadPreference,
+        autoIndex,
+      });
+    }
   }
 }
 

@@ -51,6 +51,28 @@ export const envSchema = Joi.object({
     .min(100)
     .default(5000)
     .description('Per-statement timeout on PostgreSQL; a slow database answers 503, not a hang'),
+  MONGODB_POOL_SIZE: Joi.number()
+    .integer()
+    .min(1)
+    .max(500)
+    .default(10)
+    .description('MongoDB connection pool size per instance (maxPoolSize)'),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(100)
+    .default(5000)
+    .description('How long a MongoDB operation waits for a usable server before it fails with 503'),
+  MONGODB_SOCKET_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(0)
+    .default(30_000)
+    .description('MongoDB socket inactivity timeout; a stalled server answers 503 (0 = never)'),
+  MONGODB_READ_PREFERENCE: Joi.string()
+    .valid('primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest')
+    .default('primary')
+    .description(
+      'Where MongoDB session lookups by id read (replicas may lag); locked reads and transactions always use the primary',
+    ),
   REDIS_URL: Joi.string().allow('').description('Redis URL for shared cache, limits and the email queue'),
   REDIS_CLUSTER_NODES: Joi.string()
     .allow('')
@@ -69,8 +91,10 @@ export const envSchema = Joi.object({
     .integer()
     .min(1)
     .max(3600)
-    .default(300)
-    .description('Life of cached session and user entries in Redis (capped at ACCESS_TOKEN_TTL_SECONDS)'),
+    .default(60)
+    .description(
+      'Life of cached session and user entries in Redis (capped at ACCESS_TOKEN_TTL_SECONDS); bounds staleness if one instance loses Redis alone',
+    ),
   EMAIL_WORKER_IN_PROCESS: Joi.boolean()
     .default(true)
     .description('With Redis: run the email worker inside the API (false: run `npm run worker` separately)'),

@@ -19,7 +19,8 @@ export type StorageConfig =
       autoIndex: boolean;
     };
 
-export type MongoReadPreference = 'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
+export type MongoReadPreference =
+  'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
 
 export type EmailTransportKind = 'console' | 'smtp' | 'sendgrid' | 'ses' | 'mailgun';
 export type ProviderTransportKind = Exclude<EmailTransportKind, 'console'>;

@@ -32,6 +32,8 @@ export function requestLogger(logger: Logger, metrics: Metrics): RequestHandler 
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, seconds);
       const level = res.statusCode >= 500 ? 'error' : 'http';
+      // winston formats a line before its transport drops it by level: skip that work up front.
+      if (!logger.isLevelEnabled(level)) return;
       logger.log(level, 'request', {
         requestId: res.locals.requestId,
         method: req.method,

@@ -9,7 +9,9 @@ import { ErrorCode } from '../errors/error-codes';
  */
 export function validateBody(schema: Joi.ObjectSchema): RequestHandler {
   return (req, _res, next) => {
-    const { value, error } = schema.validate(req.body ?? undefined, {
+    // No body at all (no Content-Type, or Content-Length 0) leaves req.body undefined: validate
+    // it as an empty object so the answer is a 400 naming the missing fields, not a 500 later.
+    const { value, error } = schema.validate(req.body ?? {}, {
       abortEarly: false,
       convert: false,
       errors: { wrap: { label: false } },

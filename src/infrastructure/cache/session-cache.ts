@@ -33,10 +33,15 @@ export interface SessionCache {
   close(): void;
 }
 
-const DATE_FIELD = /At$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const revive = <T>(json: string): T =>
-  JSON.parse(json, (k, v) => (DATE_FIELD.test(k) && typeof v === 'string' && ISO.test(v) ? new Date(v) : v));
+/** Sessions and users are flat objects whose dates are the `…At` fields (ISO strings in JSON). */
+function revive<T>(json: string): T {
+  const o = JSON.parse(json) as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'string' && k.endsWith('At')) o[k] = new Date(v);
+  }
+  return o as T;
+}
 const newToken = () => randomBytes(9).toString('base64url');
 
 export function createSessionCache(deps: {
@@ -59,6 +64,7 @@ export function createSessionCache(deps: {
   const epochTtlMs = 2 * ttlMs;
   const genTtlMs = Math.max(40, Math.floor(redis.commandTimeoutMs * 0.8));
   let resyncNeeded = false;
+  let failures = 0;
 
   const lookups = new client.Counter({
     name: 'cache_lookups_total',
@@ -66,6 +72,15 @@ export function createSessionCache(deps: {
     labelNames: ['cache', 'result'],
     registers: [deps.registry],
   });
+  const counted = (cache: string) => ({
+    hit: lookups.labels(cache, 'hit'),
+    miss: lookups.labels(cache, 'miss'),
+    bypass: lookups.labels(cache, 'bypass'),
+  });
+  const counters: Record<string, ReturnType<typeof counted>> = {
+    session: counted('session'),
+    user: counted('user'),
+  };
 
   const needResync = (err: unknown) => {
     if (!resyncNeeded)
@@ -74,12 +89,15 @@ export function createSessionCache(deps: {
         error: err instanceof Error ? err.message : String(err),
       });
     resyncNeeded = true;
+    failures += 1;
   };
 
   const resync = async (send: SendCommand) => {
     if (!resyncNeeded) return;
+    const seen = failures;
     await send(['DEL', genKey], genKey);
-    resyncNeeded = false;
+    // A failure while the DEL was in flight may postdate it: the next beat deletes again.
+    if (failures === seen) resyncNeeded = false;
     logger.info('cache resynchronised: every entry written before the outage is void', {
       event: 'cache.resynchronised',
     });
@@ -100,18 +118,42 @@ export function createSessionCache(deps: {
   heartbeat.unref();
   void beat();
 
+  /**
+   * The user entry read along with a session (same slot, same MGET), for the /users/me that
+   * follows in the same request. It lives until the end of the current event-loop turn only,
+   * so it is never older than the session check of the request that uses it.
+   */
+  const prefetched = new Map<string, string>();
+  let clearScheduled = false;
+  const clearPrefetched = () => {
+    prefetched.clear();
+    clearScheduled = false;
+  };
+
   /** The entry if its stamp is current, and the stamp a fill must carry (read before the database). */
-  async function lookup(cache: string, userId: string, key: string) {
+  async function lookup(cache: string, userId: string, key: string, prefetchUser = false) {
+    const count = counters[cache];
     if (!redis.usable() || resyncNeeded) {
-      lookups.inc({ cache, result: 'bypass' });
+      count.bypass.inc();
       return {};
     }
     try {
       const ek = epochKey(userId);
-      const [gen, [epoch, value]] = await Promise.all([
-        redis.send<string | null>(['GET', genKey], genKey),
-        redis.send<Array<string | null>>(['MGET', ek, key], ek),
-      ]);
+      const keys = prefetchUser ? ['MGET', ek, key, userKey(userId)] : ['MGET', ek, key];
+      let gen: string | null;
+      let epoch: string | null;
+      let value: string | null;
+      let user: string | null | undefined;
+      if (redis.isCluster) {
+        // The generation lives in another slot: a second command, sent in the same round trip.
+        [gen, [epoch, value, user]] = await Promise.all([
+          redis.send<string | null>(['GET', genKey], genKey),
+          redis.send<Array<string | null>>(keys, ek),
+        ]);
+      } else {
+        keys.splice(1, 0, genKey);
+        [gen, epoch, value, user] = await redis.send<Array<string | null>>(keys);
+      }
       let current = epoch;
       if (gen && !current) {
         // First entry since the last change: create the epoch; the winner of a race is read back.
@@ -122,14 +164,21 @@ export function createSessionCache(deps: {
         current = winner;
       }
       const stamp = gen && current ? `${gen}|${current}|` : undefined;
+      if (stamp && user?.startsWith(stamp)) {
+        prefetched.set(userId, user.slice(stamp.length));
+        if (!clearScheduled) {
+          clearScheduled = true;
+          setImmediate(clearPrefetched);
+        }
+      }
       if (stamp && value?.startsWith(stamp)) {
-        lookups.inc({ cache, result: 'hit' });
+        count.hit.inc();
         return { hit: value.slice(stamp.length), stamp };
       }
-      lookups.inc({ cache, result: 'miss' });
+      count.miss.inc();
       return { stamp };
     } catch {
-      lookups.inc({ cache, result: 'bypass' });
+      count.bypass.inc();
       return {};
     }
   }
@@ -157,7 +206,7 @@ export function createSessionCache(deps: {
       async findById(id: string, userId?: string): Promise<Session | undefined> {
         if (!userId) return deps.sessions.findById(id);
         const key = sessionKey(userId, id);
-        const { hit, stamp } = await lookup('session', userId, key);
+        const { hit, stamp } = await lookup('session', userId, key, true);
         if (hit !== undefined) return revive<Session>(hit);
         const session = await deps.sessions.findById(id);
         if (session && session.userId === userId) {
@@ -173,6 +222,12 @@ export function createSessionCache(deps: {
     },
     users: {
       async findById(id: string): Promise<User | undefined> {
+        const early = prefetched.get(id);
+        if (early !== undefined) {
+          prefetched.delete(id);
+          counters.user.hit.inc();
+          return revive<User>(early);
+        }
         const key = userKey(id);
         const { hit, stamp } = await lookup('user', id, key);
         if (hit !== undefined) return revive<User>(hit);

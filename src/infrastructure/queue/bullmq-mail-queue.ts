@@ -1,12 +1,12 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { Cluster, type RedisOptions } from 'ioredis';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Cluster } from 'ioredis';
 import client from 'prom-client';
 import type { Logger } from 'winston';
 import { MailError } from '../../services/mail/mail-error';
 import type { JobResult } from '../../services/mail/mail-worker';
 import type { MailJob, MailQueue } from '../../services/ports';
 import type { Metrics } from '../metrics';
-import { reconnectDelay } from '../redis/redis-client';
+import { bullConnection } from './bullmq-connection';
 import { backoffDelay, type RetryPolicy } from './memory-mail-queue';
 
 export const MAIL_QUEUE_NAME = 'otp-mail';
@@ -56,39 +56,6 @@ function timeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** ioredis connection settings: the producer fails fast, the worker's blocking connection waits. */
-function connection(
-  o: BullMailQueueOptions,
-  role: 'producer' | 'worker',
-  owned: Cluster[],
-): ConnectionOptions {
-  const common: RedisOptions = {
-    connectTimeout: Math.max(1_000, o.commandTimeoutMs * 2),
-    retryStrategy: (times: number) => reconnectDelay(times),
-  };
-  const specific: RedisOptions =
-    role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: o.commandTimeoutMs }
-      : { maxRetriesPerRequest: null };
-  if (o.clusterNodes.length > 0) {
-    const nodes = o.clusterNodes.map((u) => {
-      const url = new URL(u);
-      return { host: url.hostname, port: Number(url.port || 6379) };
-    });
-    const first = new URL(o.clusterNodes[0]);
-    const auth = { username: first.username || undefined, password: first.password || undefined };
-    const cluster = new Cluster(nodes, {
-      redisOptions: { ...common, ...specific, ...auth },
-      enableOfflineQueue: role !== 'producer',
-      clusterRetryStrategy: (times: number) => reconnectDelay(times),
-    });
-    cluster.on('error', () => undefined); // the queue and the worker report outages themselves
-    owned.push(cluster); // BullMQ does not close connections it was handed
-    return cluster;
-  }
-  return { url: o.url, ...common, ...specific };
-}
-
 /**
  * The durable email queue (BullMQ): job id = otpId (a request is queued once), retries with
  * capped exponential backoff and full jitter, jobs whose code expired are dropped, failed
@@ -102,7 +69,7 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
   const prefix = o.clusterNodes.length > 0 ? `{${o.keyPrefix}bull}` : `${o.keyPrefix}bull`;
   const owned: Cluster[] = [];
   const queue = new Queue<MailJob, JobResult>(MAIL_QUEUE_NAME, {
-    connection: connection(o, 'producer', owned),
+    connection: bullConnection(o, 'producer', owned),
     prefix,
   });
   let worker: Worker<MailJob, JobResult> | undefined;
@@ -127,7 +94,12 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
     labelNames: ['state'],
     registers: [o.metrics.registry],
     async collect() {
-      const c = await timeout(counts(), o.commandTimeoutMs, undefined);
+      // While Redis is down the depth is unknown: the scrape must still succeed.
+      const c = await timeout(
+        counts().catch(() => undefined),
+        o.commandTimeoutMs,
+        undefined,
+      );
       for (const [state, n] of Object.entries(c ?? {})) this.set({ state }, n);
     },
   });
@@ -190,9 +162,11 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
     startWorker() {
       if (worker) return;
       worker = new Worker<MailJob, JobResult>(MAIL_QUEUE_NAME, processJob, {
-        connection: connection(o, 'worker', owned),
+        connection: bullConnection(o, 'worker', owned),
         prefix,
         concurrency: o.worker.concurrency,
+        // After a lost connection, resume within a second or two of Redis coming back (default 15 s).
+        runRetryDelay: 1_000,
         settings: {
           // A retry that would land after the code expired is pointless: drop the job now.
           backoffStrategy: (attemptsMade, _type, err, job) => {
@@ -246,7 +220,7 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
           10_000,
           false,
         );
-        if (!closed) await w.close(true).catch(() => undefined);
+        if (!closed) await timeout(w.close(true), 5_000, undefined).catch(() => undefined);
       }
       await timeout(queue.close(), 5_000, undefined).catch(() => undefined);
       for (const c of owned) c.disconnect();

@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import { createClient, createCluster, ErrorReply } from 'redis';
 import type { Logger } from 'winston';
+import { createDeadlines } from './command-deadlines';
 
 export type RedisState = 'connecting' | 'ready' | 'degraded';
 
@@ -95,11 +96,21 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   let probing = false;
   const hooks: Array<(send: SendCommand) => Promise<void>> = [];
 
-  const sendRaw: SendCommand = <T>(args: string[], key?: string) => {
-    const pending = isCluster
-      ? (raw as ReturnType<typeof createCluster>).sendCommand(key, false, args)
-      : (raw as ReturnType<typeof createClient>).sendCommand(args);
-    return withTimeout(pending as Promise<T>, commandTimeoutMs);
+  const deadlines = createDeadlines(commandTimeoutMs);
+  const issue = (args: string[], key?: string): Promise<unknown> => {
+    try {
+      return isCluster
+        ? (raw as ReturnType<typeof createCluster>).sendCommand(key, false, args)
+        : (raw as ReturnType<typeof createClient>).sendCommand(args);
+    } catch (err) {
+      return Promise.reject(err); // callers only ever see a rejected promise
+    }
+  };
+  const sendRaw: SendCommand = <T>(args: string[], key?: string) =>
+    deadlines.bound(issue(args, key) as Promise<T>);
+  // A reply error (NOSCRIPT, WRONGTYPE) means Redis answered: it is not an outage.
+  const onFailure = (err: unknown) => {
+    if (!(err instanceof ErrorReply)) markDegraded(err);
   };
 
   const markDegraded = (err: unknown) => {
@@ -157,15 +168,9 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     commandTimeoutMs,
     usable: () => state === 'ready',
     state: () => state,
-    async send<T>(args: string[], key?: string): Promise<T> {
-      if (state !== 'ready') throw new RedisUnavailableError();
-      try {
-        return await sendRaw<T>(args, key);
-      } catch (err) {
-        // A reply error (NOSCRIPT, WRONGTYPE) means Redis answered: it is not an outage.
-        if (!(err instanceof ErrorReply)) markDegraded(err);
-        throw err;
-      }
+    send<T>(args: string[], key?: string): Promise<T> {
+      if (state !== 'ready') return Promise.reject(new RedisUnavailableError());
+      return deadlines.bound(issue(args, key) as Promise<T>, onFailure);
     },
     onRecovered(hook) {
       hooks.push(hook);
@@ -174,6 +179,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       if (closed) return;
       closed = true;
       clearInterval(prober);
+      deadlines.stop();
       up.set(0);
       try {
         if (state === 'ready') await withTimeout(raw.close(), commandTimeoutMs);

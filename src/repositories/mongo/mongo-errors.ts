@@ -30,6 +30,10 @@ const UNAVAILABLE_NAMES = new Set([
 
 const RETRY_LABELS = ['TransientTransactionError', 'RetryableWriteError', 'ResetPool'];
 
+/** mongoose's words for a connection that is not (yet, or any more) open. */
+const NOT_CONNECTED =
+  /buffering timed out|before initial connection|Connection was force closed|Client must be connected/;
+
 function errorCode(err: unknown): number | undefined {
   const e = err as { code?: unknown; writeErrors?: Array<{ code?: unknown }> } | null;
   if (typeof e?.code === 'number') return e.code;
@@ -72,8 +76,7 @@ export function mapMongoError(err: unknown): Error {
     (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) ||
     (err instanceof MongoError &&
       (UNAVAILABLE_CODES.has(errorCode(err) ?? -1) || RETRY_LABELS.some((l) => err.hasErrorLabel(l)))) ||
-    // mongoose, when the connection is not (yet, or any more) open.
-    (typeof message === 'string' && /buffering timed out|Connection was force closed|Client must be connected/.test(message));
+    (typeof message === 'string' && NOT_CONNECTED.test(message));
   if (unavailable) return new UnavailableError('database unavailable', { cause: err });
   return err instanceof Error ? err : new Error(String(err));
 }

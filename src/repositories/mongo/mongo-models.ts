@@ -224,7 +224,8 @@ export function createModels(connection: Connection): MongoModels {
   const models = {} as Record<CollectionKey, AnyModel>;
   for (const [key, schema] of Object.entries(schemas) as Array<[CollectionKey, Schema]>) {
     const name = key[0].toUpperCase() + key.slice(1);
-    models[key] = (connection.models[name] as AnyModel | undefined) ?? (connection.model(name, schema) as AnyModel);
+    models[key] =
+      (connection.models[name] as AnyModel | undefined) ?? (connection.model(name, schema) as AnyModel);
   }
   return models;
 }

@@ -117,7 +117,11 @@ export function createMongoOps(context: MongoOpsContext): MongoOps {
   /** Upserts skip document validation; validating the would-be insert keeps enums and required fields honest. */
   function validateInsert(collection: CollectionKey, filter: Filter, update: Update): void {
     const Model = models[collection];
-    const error = new Model({ ...equalityFields(filter), ...update.$setOnInsert, ...update.$set }).validateSync();
+    const error = new Model({
+      ...equalityFields(filter),
+      ...update.$setOnInsert,
+      ...update.$set,
+    }).validateSync();
     if (error) throw error;
   }
 
@@ -149,7 +153,7 @@ export function createMongoOps(context: MongoOpsContext): MongoOps {
         const Model = models[collection];
         await new Model(doc).save(sessionOption);
       }),
-    updateOne: (collection, filter, update, options = {}) => {
+    updateOne: async (collection, filter, update, options = {}) => {
       if (options.upsert) validateInsert(collection, filter, update);
       return upsertSafely(async () => {
         const result = await models[collection].updateOne(filter, update, {
@@ -172,7 +176,7 @@ export function createMongoOps(context: MongoOpsContext): MongoOps {
         });
         return { matched: result.matchedCount, modified: result.modifiedCount, upserted: false };
       }),
-    findOneAndUpdate: (collection, filter, update, options = {}) => {
+    findOneAndUpdate: async (collection, filter, update, options = {}) => {
       if (options.upsert) validateInsert(collection, filter, update);
       return upsertSafely(async () => {
         const raw = await models[collection]

@@ -1,0 +1,342 @@
+/**
+ * `npm run bench`: a bare Express hello-world as the baseline, then GET /v1/users/me,
+ * POST /v1/auth/refresh, POST /v1/otp/request and POST /v1/otp/verify against the service
+ * on PostgreSQL + Redis, each pinned to CPU 0 while autocannon runs on CPU 1. Prints
+ * requests/s, p50, p99, errors, peak RSS and the ratio to the baseline (docs/performance.md).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createClient } from 'redis';
+import { buildContainer } from '../src/composition-root';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/infrastructure/logger';
+import type { Mailer, OutgoingEmail } from '../src/services/ports';
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface CannonRequest {
+  setupRequest?: (req: { headers?: Record<string, string>; body?: string }) => object;
+  onResponse?: (status: number, body: string) => void;
+}
+interface CannonOptions {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  requests?: CannonRequest[];
+  connections?: number;
+  duration?: number;
+}
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+const autocannon = createRequire(__filename)('autocannon') as (o: CannonOptions) => Promise<CannonResult>;
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 3;
+const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const root = join(__dirname, '..');
+const canPin = os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+
+/** autocannon on CPU 1: the script re-runs itself pinned there; servers are started on CPU 0. */
+if (canPin && !process.env.BENCH_PINNED) {
+  const r = spawnSync(
+    'taskset',
+    ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_PINNED: '1' },
+    },
+  );
+  process.exit(r.status ?? 1);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+function startPinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const [cmd, argv] = canPin ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(cmd, argv, { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function waitHttp(url: string) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not yet listening
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** The pid that serves (taskset execs node in place, so it is the child's own pid). */
+const rssKb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+/** utime + stime of a process, in ms (clock ticks of 10 ms). */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statuses: string;
+  rssMb: number;
+  /** CPU time the server spent per request: robust to other load on the machine, unlike req/s. */
+  cpuUs: number;
+}
+
+const ONLY = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=users/me while profiling
+
+async function measure(name: string, pid: number, opts: CannonOptions): Promise<Row> {
+  await autocannon({ ...opts, connections: CONNECTIONS, duration: WARMUP_SECONDS });
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 100);
+  const cpuBefore = cpuMs(pid);
+  const r = await autocannon({ ...opts, connections: CONNECTIONS, duration: SECONDS });
+  const cpuUsed = cpuMs(pid) - cpuBefore;
+  clearInterval(sampler);
+  peak = Math.max(peak, rssKb(pid));
+  const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count}`);
+  const fiveHundreds = Object.entries(r.statusCodeStats ?? {})
+    .filter(([code]) => Number(code) >= 500)
+    .reduce((n, [, s]) => n + s.count, 0);
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + fiveHundreds,
+    statuses: codes.join(' '),
+    rssMb: peak / 1024,
+    cpuUs: (cpuUsed * 1000) / Math.max(1, r.requests.total),
+  };
+}
+
+function captureMailer(): Mailer & { codes: Map<string, string> } {
+  const codes = new Map<string, string>();
+  return {
+    name: 'bench-capture',
+    codes,
+    async send(m: OutgoingEmail) {
+      codes.set(m.to, /\b(\d{6})\b/.exec(m.text)?.[1] ?? '');
+      return { messageId: 'bench' };
+    },
+  };
+}
+
+async function main() {
+  // As `npm start` runs it: compiled JavaScript, no TypeScript loader.
+  const build = process.env.BENCH_SKIP_BUILD
+    ? { status: 0, stdout: '' }
+    : spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+  if (build.status !== 0)
+    console.warn(`tsc reported errors (output emitted anyway):\n${build.stdout.slice(0, 2000)}`);
+  const dbName = `otp_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const dbUrl = Object.assign(new URL(PG_ADMIN), { pathname: `/${dbName}` }).toString();
+  const prefix = `bench:${randomBytes(4).toString('hex')}:`;
+  const secret = randomBytes(32).toString('hex');
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SESSION_SECRET: secret,
+    POSTGRESQL_URL: dbUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    REDIS_COMMAND_TIMEOUT_MS: '1000',
+    // Production refuses the console transport; no mail is sent: the worker runs elsewhere.
+    EMAIL_TRANSPORT: 'smtp',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: '2',
+    EMAIL_WORKER_IN_PROCESS: 'false',
+    CORS_ORIGIN: 'https://app.example.com',
+    METRICS_TOKEN: randomBytes(16).toString('hex'),
+    TRUST_PROXY: '1',
+    // The production default (info: audit events, no access log); BENCH_LOG_LEVEL=http adds one line per request.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    RATE_LIMIT_MAX_REQUESTS: '1000000000',
+    VERIFY_RATE_LIMIT_PER_5_MIN: '1000000000',
+    REFRESH_RATE_LIMIT_PER_5_MIN: '1000000000',
+    OTP_MAX_PER_IP_PER_HOUR: '1000000000',
+    OTP_MAX_PER_DOMAIN_PER_HOUR: '1000000000',
+    OTP_MAX_FAILED_PER_IP_PER_HOUR: '1000000000',
+    OTP_MAX_FAILED_PER_EMAIL_PER_HOUR: '1000000000',
+    ...(process.env.BENCH_POOL ? { DATABASE_POOL_MAX: process.env.BENCH_POOL } : {}),
+  };
+
+  // Sessions to refresh and read, signed in through the same code paths (no Redis needed here).
+  const mailer = captureMailer();
+  const setupConfig = loadConfig({ ...env, REDIS_URL: '', NODE_ENV: 'test', EMAIL_TRANSPORT: 'console' });
+  const setup = await buildContainer(setupConfig, {
+    mailer,
+    logger: createLogger({ level: 'error', silent: true }),
+  });
+  const sessions: Array<{ accessToken: string; refreshToken: string }> = [];
+  // Refresh chains: a run loses the tokens in flight when it stops, so keep plenty in reserve.
+  for (let i = 0; i < 3 * CONNECTIONS + 10; i++) {
+    const email = `bench-session-${i}@example.com`;
+    await setup.otp.request(email, { ip: `10.250.${i}.1`, locale: 'en' });
+    await setup.queue.drain();
+    sessions.push(await setup.otp.verify(email, mailer.codes.get(email) ?? '', { ip: `10.250.${i}.1` }));
+  }
+  await setup.close();
+
+  const rows: Row[] = [];
+  const add = async (name: string, pid: number, opts: CannonOptions) => {
+    if (ONLY && rows.length > 0 && !name.includes(ONLY)) return;
+    rows.push(await measure(name, pid, opts));
+  };
+  const children: ChildProcess[] = [];
+  try {
+    const basePort = await freePort();
+    const hello = `const e=require('express');const a=e();a.get('/',(q,s)=>s.send('Hello World!'));a.listen(${basePort},'127.0.0.1')`;
+    const base = startPinned(['-e', hello], {
+      PATH: process.env.PATH,
+      NODE_PATH: join(root, 'node_modules'),
+    });
+    children.push(base);
+    await waitHttp(`http://127.0.0.1:${basePort}/`);
+    await add('express hello-world (baseline)', base.pid as number, {
+      url: `http://127.0.0.1:${basePort}/`,
+    });
+    base.kill();
+
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const svc = startPinned([...nodeArgs, join(root, 'dist', 'main.js')], env);
+    children.push(svc);
+    const url = `http://127.0.0.1:${port}`;
+    await waitHttp(`${url}/health/ready`);
+    const pid = svc.pid as number;
+    const json = { 'content-type': 'application/json' };
+    let n = 0;
+    const randomIp = () => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+    // Not an endpoint of the issue: the cost of the middleware stack alone (no Redis, no database).
+    await add('GET /health/live (middleware floor)', pid, { url: `${url}/health/live` });
+    await add('GET /v1/users/me', pid, {
+      url: `${url}/v1/users/me`,
+      headers: { authorization: `Bearer ${sessions[0].accessToken}` },
+    });
+
+    // Each refresh must present the newest token of its chain: a pool shared by the connections.
+    const pool = sessions.slice(1).map((s) => s.refreshToken);
+    await add('POST /v1/auth/refresh', pid, {
+      url: `${url}/v1/auth/refresh`,
+      method: 'POST',
+      headers: json,
+      requests: [
+        {
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ refreshToken: pool.shift() }) }),
+          onResponse: (status, body) => {
+            if (status === 200) pool.push((JSON.parse(body) as { refreshToken: string }).refreshToken);
+          },
+        },
+      ],
+    });
+
+    await add('POST /v1/otp/request', pid, {
+      url: `${url}/v1/otp/request`,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            n += 1;
+            return {
+              ...req,
+              headers: { ...json, 'x-forwarded-for': randomIp() },
+              body: JSON.stringify({ email: `bench-${n}@example.com` }),
+            };
+          },
+        },
+      ],
+    });
+
+    await add('POST /v1/otp/verify (wrong code)', pid, {
+      url: `${url}/v1/otp/verify`,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            n += 1;
+            return {
+              ...req,
+              headers: { ...json, 'x-forwarded-for': randomIp() },
+              body: JSON.stringify({ email: `bench-${n % 5000}@example.com`, code: '000000' }),
+            };
+          },
+        },
+      ],
+    });
+    svc.kill('SIGTERM');
+    await new Promise((r) => svc.once('exit', r));
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await sleep(200);
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    const redis = createClient({ url: REDIS_URL });
+    await redis.connect();
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
+      if (keys.length) await redis.del(keys);
+    redis.destroy();
+  }
+
+  const baseline = rows[0].rps;
+  console.log(
+    `\n${os.cpus()[0].model}, ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
+  );
+  console.log(
+    `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; LOG_LEVEL=${env.LOG_LEVEL}\n`,
+  );
+  const baseCpu = rows[0].cpuUs;
+  console.log(
+    '| endpoint | req/s | p50 ms | p99 ms | errors | statuses | peak RSS MB | ratio | CPU µs/req | CPU ratio |',
+  );
+  console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.statuses} | ${r.rssMb.toFixed(0)} | ${(r.rps / baseline).toFixed(2)} | ${r.cpuUs.toFixed(0)} | ${(baseCpu / r.cpuUs).toFixed(2)} |`,
+    );
+  }
+  console.log(
+    '\nratio = req/s ÷ baseline req/s in this run; CPU ratio = baseline CPU per request ÷ this CPU per request (what one dedicated core would give).',
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

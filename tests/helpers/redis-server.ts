@@ -1,0 +1,169 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { createClient } from 'redis';
+
+/** The shared Redis of this machine (CI's workflow may point elsewhere). */
+export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function sharedRedisAnswers(): boolean {
+  const url = new URL(SHARED_REDIS_URL);
+  const r = spawnSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', 'ping'], {
+    encoding: 'utf8',
+    timeout: 3_000,
+  });
+  return r.status === 0 && r.stdout.trim() === 'PONG';
+}
+
+function serverBinaryExists(): boolean {
+  return spawnSync('redis-server', ['--version'], { timeout: 3_000 }).status === 0;
+}
+
+/**
+ * Whether the Redis suites can run: a shared Redis that answers and a redis-server binary for
+ * the private fault servers. Under CI both must exist (the run fails); on a developer machine
+ * the suites say loudly that they were skipped.
+ */
+export function redisSuitesCanRun(): boolean {
+  const problems: string[] = [];
+  if (!serverBinaryExists()) problems.push('redis-server is not installed');
+  else if (!sharedRedisAnswers()) problems.push(`no Redis answers at ${SHARED_REDIS_URL}`);
+  if (problems.length === 0) return true;
+  if (process.env.CI) throw new Error(`Redis is required under CI: ${problems.join('; ')}`);
+  console.warn(`\n*** ${problems.join('; ')}: Redis suites are SKIPPED ***\n`);
+  return false;
+}
+
+export const describeWithRedis = redisSuitesCanRun() ? describe : describe.skip;
+
+/** A key prefix of its own per test file: the shared Redis is used by others too. */
+export const uniquePrefix = () => `test:${randomBytes(5).toString('hex')}:`;
+
+/** Deletes this test's keys (never FLUSHALL: the Redis is shared). */
+export async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      if (keys.length > 0) await client.del(keys);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every key and string value under a prefix (SECURITY 10: no code in clear). */
+export async function dumpKeys(url: string, prefix: string): Promise<string> {
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  await client.connect();
+  const out: string[] = [];
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      for (const key of keys) {
+        out.push(key);
+        const type = await client.type(key);
+        if (type === 'string') out.push(String(await client.get(key)));
+        if (type === 'hash') out.push(JSON.stringify(await client.hGetAll(key)));
+        if (type === 'list') out.push(JSON.stringify(await client.lRange(key, 0, -1)));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return out.join('\n');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(25);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A redis-server of the test's own on a free port, which the test may stop, pause and restart. */
+export interface PrivateRedis {
+  url: string;
+  stop(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  start(): Promise<void>;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(
+      () =>
+        spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG',
+      10_000,
+      'the private redis-server',
+    );
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      const c = child;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGCONT');
+      c.kill('SIGKILL');
+      await exited;
+    },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
+    start,
+  };
+}
+
+/** The value of one series of a metric of an app (0 when absent). */
+export async function metricValue(
+  registry: import('prom-client').Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l))
+    .reduce((sum, v) => sum + v.value, 0);
+}
