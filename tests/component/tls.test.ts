@@ -10,13 +10,16 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 
 function get(port: number, path: string): Promise<{ status: number; hsts?: string; protocol?: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.get({ host: '127.0.0.1', port, path, rejectUnauthorized: false, agent: false }, (res) => {
-      const protocol = (res.socket as import('node:tls').TLSSocket).getProtocol() ?? undefined;
-      res.resume();
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], protocol }),
-      );
-    });
+    const req = https.get(
+      { host: '127.0.0.1', port, path, rejectUnauthorized: false, agent: false },
+      (res) => {
+        const protocol = (res.socket as import('node:tls').TLSSocket).getProtocol() ?? undefined;
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], protocol }),
+        );
+      },
+    );
     req.on('error', reject);
   });
 }
