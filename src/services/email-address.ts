@@ -17,7 +17,6 @@ export function normalizeEmail(input: string): string | undefined {
   if (at <= 0 || at === input.length - 1) return undefined;
   const local = input.slice(0, at);
   const rawDomain = input.slice(at + 1);
-  // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(local) || local.length > 63) return undefined;
   const lowerLocal = local.toLowerCase();
   if (!LOCAL_PART.test(lowerLocal)) return undefined;
