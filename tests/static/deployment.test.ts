@@ -323,22 +323,24 @@ describe('.env.docker.example', () => {
 describe('.github/workflows/ci.yml', () => {
   const workflow = readYaml('.github/workflows/ci.yml');
   const jobs = workflow.jobs as Record<string, any>;
-  const testJob = Object.values(jobs).find((job) => job.services?.mongo && job.services?.postgres);
+  const testJob = Object.values(jobs).find((job) => job.services?.redis && job.services?.postgres);
 
   it('when pushed or opened as a pull request, then the workflow runs', () => {
     expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
   });
 
-  it('when the tests run, then a job has mongo, redis and postgres service containers', () => {
+  it('when the tests run, then a job has redis and postgres containers and MongoDB as a replica set', () => {
     expect(testJob).toBeDefined();
-    expect(testJob.services.mongo.image).toMatch(/^mongo:7/);
+    const mongoStep = runSteps(testJob).find((r: string) => /docker run .*mongo:7/.test(r));
+    expect(mongoStep).toMatch(/--replSet rs0/);
+    expect(mongoStep).toMatch(/rs\.initiate/);
     expect(testJob.services.redis.image).toMatch(/^redis:7/);
     expect(testJob.services.postgres.image).toMatch(/^postgres:15/);
     expect(testJob.services.postgres.env).toMatchObject({
       POSTGRES_HOST_AUTH_METHOD: 'trust',
       POSTGRES_DB: 'test',
     });
-    for (const name of ['mongo', 'redis', 'postgres']) {
+    for (const name of ['redis', 'postgres']) {
       expect(testJob.services[name].options).toMatch(/--health-cmd/);
     }
   });
@@ -348,6 +350,7 @@ describe('.github/workflows/ci.yml', () => {
     expect(step).toBeDefined();
     const env = stepEnv(workflow, testJob, step);
     expect(isMongoUrl(env.TEST_MONGODB_URL)).toBe(true);
+    expect(env.TEST_MONGODB_URL).toContain('replicaSet=rs0');
     expect(env.TEST_DATABASE_URL).toBe('postgresql://postgres@localhost:5432/test');
     expect(env.TEST_REDIS_URL).toBe('redis://localhost:6379');
     expect(String(env.CI)).toBe('true');
