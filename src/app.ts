@@ -44,7 +44,11 @@ export function createApp(c: Container): Express {
       maxAge: 600,
     }),
   );
-  app.use(compression());
+  // API answers are a few hundred bytes, under compression's 1 KiB threshold, so gzip is
+  // applied only where bodies are large (OpenAPI, Swagger UI, metrics) and the hot paths
+  // skip the middleware's per-request cost.
+  const gzip = compression();
+  app.use(['/docs', '/v1/openapi.json', '/metrics'], gzip);
 
   app.use(
     createMetaRouter({

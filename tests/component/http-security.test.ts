@@ -273,3 +273,19 @@ describe('HTTP security (production settings)', () => {
     expectSecurityHeaders(res as Response);
   });
 });
+
+describe('gzip compression', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('when a client accepts gzip, then large documents are compressed and small API answers are not', async () => {
+    const doc = await t.http.get('/v1/openapi.json').set('Accept-Encoding', 'gzip');
+    expect(doc.headers['content-encoding']).toBe('gzip');
+    expect(doc.body.openapi).toBe('3.1.0');
+    const live = await t.http.get('/health/live').set('Accept-Encoding', 'gzip');
+    expect(live.headers['content-encoding']).toBeUndefined();
+  });
+});
