@@ -1,3 +1,4 @@
+import type { OtpPolicy } from '../services/otp/otp.service';
 import { createPublicKey } from 'node:crypto';
 import { adminKeyProblems } from '../services/admin/admin-keys';
 import { parseFeatureFlags, type FlagRollout } from '../services/feature-flags';
@@ -78,18 +79,8 @@ export interface Config {
   ipRules: { deny: string[]; allow: string[]; refreshSeconds: number };
   featureFlags: FlagRollout;
   rateLimit: { windowMs: number; max: number; verifyPer5Min: number; refreshPer5Min: number };
-  otp: {
-    length: number;
-    expiryMinutes: number;
-    activeCodes: number;
-    maxAttempts: number;
-    maxFailedPerEmailPerHour: number;
-    maxFailedPerIpPerHour: number;
-    resendCooldownSeconds: number;
-    maxPerEmailPerHour: number;
-    maxPerIpPerHour: number;
-    maxPerDomainPerHour: number;
-  };
+  /** The code rules, exactly as OtpService takes them. */
+  otp: OtpPolicy;
   session: { idleHours: number; absoluteDays: number };
   tokens: {
     accessTtlSeconds: number;
