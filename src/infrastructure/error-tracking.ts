@@ -1,4 +1,4 @@
-import * as Sentry from '@sentry/node';
+import type * as SentryModule from '@sentry/node';
 
 export type ErrorReporter = (err: unknown, context?: { requestId?: string }) => void;
 
@@ -14,6 +14,9 @@ export function createErrorReporter(options: { dsn?: string; environment: string
   flush: () => Promise<void>;
 } {
   if (!options.dsn) return { report: () => undefined, flush: async () => undefined };
+  // Loaded only when a DSN is set: the SDK costs ~30 MB of memory (docs/performance.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Sentry = require('@sentry/node') as typeof SentryModule;
   const client = new Sentry.NodeClient({
     dsn: options.dsn,
     environment: options.environment,

@@ -3,10 +3,17 @@ import type { Config, EmailTransportKind } from '../../config/config';
 import type { Mailer } from '../../services/ports';
 import { createConsoleMailer } from './console.mailer';
 import { createFallbackMailer, withCircuitBreaker, type CircuitOptions } from './fallback.mailer';
-import { createMailgunMailer } from './mailgun.mailer';
-import { createSendGridMailer } from './sendgrid.mailer';
-import { createSesMailer } from './ses.mailer';
 import { createSmtpMailer } from './smtp.mailer';
+
+/*
+ * Each HTTP provider's SDK costs 15-20 MB of memory when loaded, so only the configured
+ * ones are required, when the mailer is built (docs/performance.md, peak RSS).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadSendGrid = () => require('./sendgrid.mailer') as typeof import('./sendgrid.mailer');
+const loadSes = () => require('./ses.mailer') as typeof import('./ses.mailer');
+const loadMailgun = () => require('./mailgun.mailer') as typeof import('./mailgun.mailer');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const DEFAULT_CIRCUIT: CircuitOptions = { failureThreshold: 5, openMs: 30_000 };
 
@@ -19,14 +26,14 @@ export function createTransport(kind: EmailTransportKind, email: Config['email']
     case 'smtp':
       return createSmtpMailer({ ...email.smtp, from: email.from, timeoutMs });
     case 'sendgrid':
-      return createSendGridMailer({
+      return loadSendGrid().createSendGridMailer({
         apiKey: email.sendgridApiKey ?? '',
         apiUrl: email.sendgridApiUrl,
         from: email.from,
         timeoutMs,
       });
     case 'ses':
-      return createSesMailer({
+      return loadSes().createSesMailer({
         region: email.ses.region ?? '',
         accessKeyId: email.ses.accessKeyId,
         secretAccessKey: email.ses.secretAccessKey,
@@ -36,7 +43,7 @@ export function createTransport(kind: EmailTransportKind, email: Config['email']
         timeoutMs,
       });
     case 'mailgun':
-      return createMailgunMailer({
+      return loadMailgun().createMailgunMailer({
         apiKey: email.mailgun.apiKey ?? '',
         domain: email.mailgun.domain ?? '',
         url: email.mailgun.url,
