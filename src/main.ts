@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { buildContainer } from './composition-root';
 import { ConfigError, loadConfig } from './config/config';
 import { createServer } from './server';
+import { installProcessHandlers } from './process-signals';
 
 /** loadConfig → buildContainer → listen; graceful shutdown on SIGTERM/SIGINT; exit codes for supervisors. */
 async function main(): Promise<void> {
@@ -58,17 +59,7 @@ async function main(): Promise<void> {
     logger.info('stopped', { event: 'server.stopped' });
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  // After an unexpected exception the process state is unknown: log, then let the supervisor restart it.
-  process.on('uncaughtException', (err) => {
-    logger.error('uncaught exception', { error: err.message, stack: err.stack });
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (reason) => {
-    logger.error('unhandled rejection', { error: String(reason) });
-    process.exit(1);
-  });
+  installProcessHandlers(logger, shutdown);
 }
 
 main().catch((err: unknown) => {

@@ -2,6 +2,7 @@
 import 'dotenv/config';
 import { buildContainer } from './composition-root';
 import { ConfigError, loadConfig, type Config } from './config/config';
+import { installProcessHandlers } from './process-signals';
 
 /**
  * `npm run worker`: the email worker as its own process (API instances then run with
@@ -46,16 +47,7 @@ async function main(): Promise<void> {
     logger.info('email worker stopped', { event: 'worker.stopped' });
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('uncaughtException', (err) => {
-    logger.error('uncaught exception', { error: err.message, stack: err.stack });
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (reason) => {
-    logger.error('unhandled rejection', { error: String(reason) });
-    process.exit(1);
-  });
+  installProcessHandlers(logger, shutdown);
 }
 
 main().catch((err: unknown) => {
