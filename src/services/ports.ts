@@ -207,9 +207,27 @@ export interface IpRuleRepository {
 }
 
 /** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
+/** The common refresh, done by the store in one step (see `Store.rotateRefreshToken`). */
+export interface RotationInput {
+  tokenHash: string;
+  successorHash: string;
+  now: Date;
+  /** The idle expiry to set; the session's absolute expiry still caps it. */
+  idleExpiresAt: Date;
+}
+
 export interface Store extends Repositories {
   readonly kind: 'pglite' | 'postgres' | 'mongo';
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * The common case of a refresh as one atomic statement: when `tokenHash` is a current (never
+   * rotated) token of a live session, stamps it rotated, inserts `successorHash` as its child,
+   * moves the session's lastUsedAt/expiresAt, and returns the session and its user. Otherwise
+   * (unknown, rotated, revoked, expired) it changes nothing and returns undefined, and the
+   * caller classifies the token in a transaction. Optional: a store without it (MongoDB, whose
+   * multi-document transaction does the same work either way) always takes the transaction.
+   */
+  rotateRefreshToken?(input: RotationInput): Promise<{ session: Session; user: User } | undefined>;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

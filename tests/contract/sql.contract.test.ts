@@ -6,10 +6,14 @@ import { createSqlStore } from '../../src/repositories/sql/sql-store';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import { runRepositoryContract } from './repository-contract';
 
-runRepositoryContract('PGlite (in memory)', async () => {
-  const store = createSqlStore(await createPgliteClient());
-  return { store, cleanup: () => store.close() };
-});
+runRepositoryContract(
+  'PGlite (in memory)',
+  async () => {
+    const store = createSqlStore(await createPgliteClient());
+    return { store, cleanup: () => store.close() };
+  },
+  { rotatesInOneStep: true },
+);
 
 runRepositoryContract(
   'PostgreSQL server',
@@ -26,7 +30,7 @@ runRepositoryContract(
       },
     };
   },
-  { available: postgresAvailable },
+  { available: postgresAvailable, rotatesInOneStep: true },
 );
 
 describe('PostgreSQL driver errors', () => {

@@ -7,7 +7,11 @@ import {
 import { createSqlIpRuleRepository } from './ip-rule.repository';
 import { migrations } from './migrations';
 import { createSqlAuthFailureRepository, createSqlOtpRepository } from './otp.repository';
-import { createSqlRefreshTokenRepository, createSqlSessionRepository } from './session.repository';
+import {
+  createSqlRefreshTokenRepository,
+  createSqlSessionRepository,
+  rotateRefreshTokenSql,
+} from './session.repository';
 import type { Queryable, SqlClient } from './sql-client';
 import { createSqlUserRepository } from './user.repository';
 
@@ -54,6 +58,7 @@ export function createSqlStore(client: SqlClient): Store {
     kind: client.kind,
     ...repositories(client),
     transaction: (work) => client.transaction((tx) => work(repositories(tx))),
+    rotateRefreshToken: (input) => rotateRefreshTokenSql(client, input),
     migrate: async () => {
       await migrateSql(client);
     },

@@ -30,6 +30,8 @@ export interface SessionPolicy {
 }
 
 const HOUR = 3_600_000;
+/** The latest Date: an idle expiry that only the session's own absolute expiry caps. */
+const MAX_DATE = new Date(8.64e15);
 
 /** A coarse device fingerprint: stable for one browser, never used alone to grant anything. */
 export function deviceFingerprint(ctx: ClientContext): string {
@@ -114,18 +116,33 @@ export class SessionService {
    * theft and revokes the session. The revocation is committed even though the call fails.
    */
   async refresh(refreshToken: string): Promise<IssuedTokens> {
-    const { tokens, clock, policy } = this.deps;
+    const { tokens, clock, policy, store } = this.deps;
     const hash = tokens.hashRefreshToken(refreshToken);
-    const outcome = await this.deps.store.transaction(async (tx) => {
+    // The successor is derived from the token, so a retry inside the grace window gets the same one.
+    const successor = tokens.successorOf(refreshToken);
+    if (store.rotateRefreshToken) {
+      // The common case (a current token of a live session) in one statement; anything else
+      // changes nothing there and is classified by the transaction below.
+      const now = clock.now();
+      const rotated = await store.rotateRefreshToken({
+        tokenHash: hash,
+        successorHash: tokens.hashRefreshToken(successor),
+        now,
+        idleExpiresAt: this.idleExpiry(now, MAX_DATE),
+      });
+      if (rotated) {
+        this.deps.metrics.refreshes.inc({ result: 'ok' });
+        return this.issue(rotated.user, rotated.session, successor);
+      }
+    }
+    const outcome = await store.transaction(async (tx) => {
       const record = await tx.refreshTokens.lockByHash(hash);
       if (!record) return { kind: 'invalid' as const };
       const session = await tx.sessions.lockById(record.sessionId);
       const now = clock.now();
       if (!session || session.revokedAt) return { kind: 'invalid' as const };
       if (session.expiresAt <= now || session.absoluteExpiresAt <= now) return { kind: 'expired' as const };
-      let successor: string;
       if (!record.rotatedAt) {
-        successor = tokens.successorOf(refreshToken);
         await tx.refreshTokens.markRotated(hash, now);
         await tx.refreshTokens.insert({
           tokenHash: tokens.hashRefreshToken(successor),
@@ -141,18 +158,17 @@ export class SessionService {
           await tx.sessions.revoke(session.id, now, 'refresh_token_reused');
           return { kind: 'reused' as const, sessionId: session.id, userId: session.userId };
         }
-        successor = tokens.successorOf(refreshToken);
       }
       const expiresAt = this.idleExpiry(now, session.absoluteExpiresAt);
       await tx.sessions.touch(session.id, now, expiresAt);
       const user = await tx.users.findById(session.userId);
       if (!user) return { kind: 'invalid' as const };
-      return { kind: 'ok' as const, user, session: { ...session, lastUsedAt: now, expiresAt }, successor };
+      return { kind: 'ok' as const, user, session: { ...session, lastUsedAt: now, expiresAt } };
     });
     switch (outcome.kind) {
       case 'ok':
         this.deps.metrics.refreshes.inc({ result: 'ok' });
-        return this.issue(outcome.user, outcome.session, outcome.successor);
+        return this.issue(outcome.user, outcome.session, successor);
       case 'reused':
         this.deps.metrics.refreshes.inc({ result: 'reused' });
         this.deps.metrics.sessionRevocations.inc({ reason: 'refresh_token_reused' });
