@@ -83,6 +83,27 @@ describe('PostgreSQL driver errors', () => {
     }),
   );
 
+  it(
+    'when a migration changes a table under a prepared SELECT *, then the next call re-prepares it; inside a transaction it fails as UnavailableError once',
+    withClient(async (c) => {
+      await c.query('CREATE TABLE plan_change (id int PRIMARY KEY, a text)');
+      await c.query("INSERT INTO plan_change VALUES (1, 'x')");
+      const read = (q: { query: SqlClient['query'] }) =>
+        q.query('SELECT * FROM plan_change WHERE id = $1', [1]);
+      // Prepared on every pooled connection that runs it.
+      await Promise.all([read(c), read(c), read(c), read(c)]);
+      expect(await read(c)).toEqual([{ id: 1, a: 'x' }]);
+
+      await c.query("ALTER TABLE plan_change ADD COLUMN b text NOT NULL DEFAULT 'y'");
+
+      await expect(c.transaction((tx) => read(tx))).rejects.toBeInstanceOf(UnavailableError);
+      expect(await read(c)).toEqual([{ id: 1, a: 'x', b: 'y' }]);
+      await expect(c.transaction((tx) => read(tx))).resolves.toEqual([{ id: 1, a: 'x', b: 'y' }]);
+      const all = await Promise.all([read(c), read(c), read(c), read(c)]);
+      expect(all).toEqual(Array(4).fill([{ id: 1, a: 'x', b: 'y' }]));
+    }),
+  );
+
   it('when the server cannot be reached, then queries and transactions fail with UnavailableError', async () => {
     const unreachable = createPostgresClient({
       url: 'postgresql://postgres@127.0.0.1:1/none',
