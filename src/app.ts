@@ -30,7 +30,7 @@ export function createApp(c: Container): Express {
   app.set('json spaces', 0);
 
   app.use(requestId);
-  app.use(...apiSecurityHeaders);
+  app.use(apiSecurityHeaders);
   // First real work: a refused address costs no body parsing, rate-limit budget or query.
   app.use(ipRuleGuard({ rules: c.ipRules, logger: c.logger, metrics: c.metrics }));
   app.use(requestLogger(c.logger, c.metrics));

@@ -1,28 +1,50 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
+
+/** helmet's options for the API (see apiSecurityHeaders). */
+export const apiHelmetOptions: Parameters<typeof helmet>[0] = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+  },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  referrerPolicy: { policy: 'no-referrer' },
+  frameguard: { action: 'deny' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+};
+
+/**
+ * What helmet sets with the options above, read once at start-up: its options are static (no
+ * nonces), so every response gets the same headers, and running its fourteen middlewares on
+ * every request would only recompute them.
+ */
+export function headersOf(middleware: RequestHandler): Array<[string, string]> {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader: (name: string, value: string) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  let done = false;
+  middleware({} as Request, res as unknown as Response, () => (done = true));
+  if (!done) throw new Error('the security header middleware did not finish synchronously');
+  return [...headers];
+}
 
 /**
  * Headers for an API that serves no HTML: tighter than helmet's defaults (CSP 'none',
  * frames denied, no referrer), and no-store because bodies carry tokens.
  */
-export const apiSecurityHeaders: RequestHandler[] = [
-  helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
-    },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  }),
-  (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  },
+const API_HEADERS: Array<[string, string]> = [
+  ...headersOf(helmet(apiHelmetOptions)),
+  ['Cache-Control', 'no-store'],
 ];
+
+export const apiSecurityHeaders: RequestHandler = (_req, res, next) => {
+  for (const [name, value] of API_HEADERS) res.setHeader(name, value);
+  next();
+};
 
 /** Swagger UI needs its own scripts and styles; only /docs gets this policy. */
 export const docsSecurityHeaders: RequestHandler = (_req, res, next) => {
