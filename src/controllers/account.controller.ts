@@ -68,7 +68,12 @@ export function createAccountController(deps: { users: UserService; sessions: Se
     const auth = res.locals.auth as Auth;
     const id = String(req.params.id);
     // Another user's session and a malformed id both get 404: nothing to learn about other ids.
-    if (!UUID.test(id) || !(await deps.sessions.revoke(auth.userId, id.toLowerCase(), 'user_deleted'))) {
+    if (
+      !UUID.test(id) ||
+      !(await deps.sessions.revoke(auth.userId, id.toLowerCase(), 'user_deleted', {
+        requestId: res.locals.requestId as string,
+      }))
+    ) {
       throw new AppError({ code: ErrorCode.notFound, status: 404 });
     }
     res.status(204).end();

@@ -4,7 +4,8 @@ import type { OtpService } from '../services/otp/otp.service';
 import type { ClientContext, SessionService } from '../services/sessions/session.service';
 import { tokensView } from './views';
 
-const clientContext = (req: Request): ClientContext => ({
+const clientContext = (req: Request, res: Response): ClientContext => ({
+  requestId: res.locals.requestId as string,
   ip: req.ip ?? 'unknown',
   userAgent: req.get('user-agent'),
   acceptLanguage: req.get('accept-language'),
@@ -20,25 +21,29 @@ export function createAuthController(deps: { otp: OtpService; sessions: SessionS
   const requestCode: RequestHandler = async (req, res) => {
     const body = req.body as { email: string; locale?: string };
     const locale = resolveLocale(body.locale, req.get('accept-language'));
-    await deps.otp.request(body.email, { ...clientContext(req), locale });
+    await deps.otp.request(body.email, { ...clientContext(req, res), locale });
     res.status(202).json(OTP_ACCEPTED_BODY);
   };
 
   const verifyCode: RequestHandler = async (req, res) => {
     const body = req.body as { email: string; code: string };
-    const tokens = await deps.otp.verify(body.email, body.code, clientContext(req));
+    const tokens = await deps.otp.verify(body.email, body.code, clientContext(req, res));
     res.status(200).json(tokensView(tokens));
   };
 
   const refresh: RequestHandler = async (req, res) => {
-    const tokens = await deps.sessions.refresh((req.body as { refreshToken: string }).refreshToken);
+    const tokens = await deps.sessions.refresh((req.body as { refreshToken: string }).refreshToken, {
+      requestId: res.locals.requestId as string,
+    });
     res.status(200).json(tokensView(tokens));
   };
 
   /** Logout revokes at once and tells the browser to drop whatever it kept. */
   const logout: RequestHandler = async (_req, res: Response) => {
     const auth = res.locals.auth as { userId: string; session: { id: string } };
-    await deps.sessions.revoke(auth.userId, auth.session.id, 'logout');
+    await deps.sessions.revoke(auth.userId, auth.session.id, 'logout', {
+      requestId: res.locals.requestId as string,
+    });
     res.setHeader('Clear-Site-Data', '"cookies", "storage"');
     res.status(204).end();
   };

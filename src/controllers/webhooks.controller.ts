@@ -35,10 +35,13 @@ export function createWebhooksController(deps: { events: EmailEventService; logg
           event: `webhook.sns_${verified.notice.kind}`,
           topicArn: verified.notice.topicArn,
           confirmUrl: verified.notice.url,
+          requestId: res.locals.requestId,
         });
       }
       try {
-        const result = await deps.events.apply(verified.events);
+        const result = await deps.events.apply(verified.events, {
+          requestId: res.locals.requestId as string,
+        });
         deps.logger.info('webhook applied', {
           event: 'webhook.applied',
           provider: verifier.provider,

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import winston from 'winston';
 import { maskEmail } from '../services/email-address';
 
@@ -31,18 +30,6 @@ const redact = winston.format((info) => {
   return info;
 });
 
-/**
- * The request a line belongs to. Audit events are logged deep in services (refresh reuse,
- * revocation) that never see the request, so the id travels with the async context instead.
- */
-export const logContext = new AsyncLocalStorage<{ requestId: string }>();
-
-const withRequestId = winston.format((info) => {
-  const requestId = logContext.getStore()?.requestId;
-  if (requestId !== undefined && info.requestId === undefined) info.requestId = requestId;
-  return info;
-});
-
 /** JSON lines on stdout with UTC timestamps; CR/LF inside values stay escaped in one line. */
 export function createLogger(options: { level: string; silent?: boolean; stream?: NodeJS.WritableStream }) {
   const transport = options.stream
@@ -51,12 +38,7 @@ export function createLogger(options: { level: string; silent?: boolean; stream?
   return winston.createLogger({
     level: options.level,
     silent: options.silent,
-    format: winston.format.combine(
-      withRequestId(),
-      redact(),
-      winston.format.timestamp(),
-      winston.format.json(),
-    ),
+    format: winston.format.combine(redact(), winston.format.timestamp(), winston.format.json()),
     defaultMeta: { service: 'otp-login-api' },
     transports: [transport],
   });

@@ -91,9 +91,16 @@ describe('logs (PGlite, LOG_LEVEL=debug)', () => {
       .set('Authorization', `Bearer ${rotated.body.accessToken}`);
     t.clock.advance(11_000);
     const reused = await t.http.post('/v1/auth/refresh').send({ refreshToken: rt0 });
-    expect([requested.status, wrong.status, verified.status, deleted.status, reused.status]).toEqual([
-      202, 401, 200, 204, 401,
-    ]);
+    const third = await t.signIn('log-events-logout@example.com');
+    const logout = await t.http.post('/v1/auth/logout').set('Authorization', `Bearer ${third.accessToken}`);
+    expect([
+      requested.status,
+      wrong.status,
+      verified.status,
+      deleted.status,
+      reused.status,
+      logout.status,
+    ]).toEqual([202, 401, 200, 204, 401, 204]);
 
     const expected: Array<[string, string]> = [
       ['otp.requested', requested.headers['x-request-id']],
@@ -101,6 +108,7 @@ describe('logs (PGlite, LOG_LEVEL=debug)', () => {
       ['otp.verify.succeeded', verified.headers['x-request-id']],
       ['session.revoked', deleted.headers['x-request-id']],
       ['auth.refresh.reused', reused.headers['x-request-id']],
+      ['session.revoked', logout.headers['x-request-id']],
     ];
     for (const [event, requestId] of expected) {
       const entry = t.logs.find((l) => l.event === event && l.requestId === requestId);

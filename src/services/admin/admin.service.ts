@@ -158,7 +158,11 @@ export class AdminService {
     actor: AdminActor,
     email: string,
   ): Promise<{ suppression: Suppression; created: boolean }> {
-    const result = await this.deps.suppressions.add(email, { reason: 'manual', source: 'admin' });
+    const result = await this.deps.suppressions.add(email, {
+      reason: 'manual',
+      source: 'admin',
+      requestId: actor.requestId,
+    });
     this.audit(actor, 'admin.suppression.added', {
       emailHash: this.deps.emailHash(email),
       created: result.created,
@@ -168,7 +172,7 @@ export class AdminService {
 
   /** `email` is canonical (validated by the route). */
   async removeSuppression(actor: AdminActor, email: string): Promise<boolean> {
-    const removed = await this.deps.suppressions.remove(email);
+    const removed = await this.deps.suppressions.remove(email, { requestId: actor.requestId });
     this.audit(actor, 'admin.suppression.removed', { emailHash: this.deps.emailHash(email), found: removed });
     return removed;
   }

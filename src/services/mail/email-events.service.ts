@@ -27,16 +27,17 @@ export class EmailEventService {
     },
   ) {}
 
-  async apply(events: DeliveryEvent[]): Promise<ApplyResult> {
+  /** `ctx.requestId` (the webhook request's) goes on every line the events cause. */
+  async apply(events: DeliveryEvent[], ctx: { requestId?: string } = {}): Promise<ApplyResult> {
     const result: ApplyResult = { applied: 0, duplicates: 0 };
     for (const event of events) {
-      if (await this.applyOne(event)) result.applied += 1;
+      if (await this.applyOne(event, ctx.requestId)) result.applied += 1;
       else result.duplicates += 1;
     }
     return result;
   }
 
-  private async applyOne(event: DeliveryEvent): Promise<boolean> {
+  private async applyOne(event: DeliveryEvent, requestId?: string): Promise<boolean> {
     const { store, clock } = this.deps;
     const outcome = await store.transaction(async (tx) => {
       const now = clock.now();
@@ -73,6 +74,7 @@ export class EmailEventService {
     if (outcome.suppressed) {
       this.deps.logger.warn('address suppressed', {
         event: 'email.suppressed',
+        requestId,
         emailHash: this.deps.emailHash(outcome.suppressed),
         reason: event.suppress,
         source: event.provider,
@@ -80,6 +82,7 @@ export class EmailEventService {
     }
     this.deps.logger.info('email event', {
       event: 'email.event',
+      requestId,
       provider: event.provider,
       type: event.type,
       messageId: outcome.messageId,

@@ -71,7 +71,7 @@ export class SuppressionService {
   /** Adds an address (reason `manual` by default); an existing entry is returned unchanged. */
   async add(
     email: string,
-    options: { reason?: SuppressionReason; source?: string } = {},
+    options: { reason?: SuppressionReason; source?: string; requestId?: string } = {},
   ): Promise<{ suppression: Suppression; created: boolean }> {
     const address = canonical(email);
     const created = await this.deps.repo.add({
@@ -83,6 +83,7 @@ export class SuppressionService {
     const suppression = (await this.deps.repo.find(address)) as Suppression;
     this.deps.logger.info('address suppressed', {
       event: 'email.suppression.added',
+      requestId: options.requestId,
       emailHash: this.deps.emailHash(address),
       reason: suppression.reason,
       source: suppression.source,
@@ -92,11 +93,12 @@ export class SuppressionService {
   }
 
   /** Lets the address receive email again; false if it was not suppressed. */
-  async remove(email: string): Promise<boolean> {
+  async remove(email: string, ctx: { requestId?: string } = {}): Promise<boolean> {
     const address = canonical(email);
     const removed = await this.deps.repo.remove(address);
     this.deps.logger.info('address unsuppressed', {
       event: 'email.suppression.removed',
+      requestId: ctx.requestId,
       emailHash: this.deps.emailHash(address),
       removed,
     });

@@ -98,7 +98,12 @@ export class OtpService {
       });
       return { kind: 'created' as const, otpId, expiresAt };
     });
-    const audit = { event: 'otp.requested', emailHash: this.deps.emailHash(email), outcome: outcome.kind };
+    const audit = {
+      event: 'otp.requested',
+      requestId: ctx.requestId,
+      emailHash: this.deps.emailHash(email),
+      outcome: outcome.kind,
+    };
     if (outcome.kind === 'cooldown') {
       metrics.otpRequests.inc({ outcome: 'cooldown' });
       this.deps.logger.info('otp request throttled', audit);
@@ -175,7 +180,7 @@ export class OtpService {
       const { session, refreshToken } = await this.deps.sessions.start(tx, user, ctx);
       return { kind: 'ok' as const, user, session, refreshToken };
     });
-    const audit = { emailHash: this.deps.emailHash(email), ip: ctx.ip };
+    const audit = { requestId: ctx.requestId, emailHash: this.deps.emailHash(email), ip: ctx.ip };
     if (outcome.kind === 'locked') {
       metrics.otpVerifications.inc({ result: 'rate_limited' });
       metrics.rateLimited.inc({ limit: 'verify_failures' });

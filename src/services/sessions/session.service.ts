@@ -8,7 +8,12 @@ import type { TokenService } from '../auth/token.service';
 import type { Clock } from '../clock';
 import type { Repositories, Session, Store, User } from '../ports';
 
-export interface ClientContext {
+/** Who a logged action belongs to: the request id goes on every audit line it causes. */
+export interface AuditContext {
+  requestId?: string;
+}
+
+export interface ClientContext extends AuditContext {
   ip: string;
   userAgent?: string;
   acceptLanguage?: string;
@@ -115,7 +120,7 @@ export class SessionService {
    * gets the same successor (two tabs racing, a lost response); any other reuse is treated as
    * theft and revokes the session. The revocation is committed even though the call fails.
    */
-  async refresh(refreshToken: string): Promise<IssuedTokens> {
+  async refresh(refreshToken: string, ctx: AuditContext = {}): Promise<IssuedTokens> {
     const { tokens, clock, policy, store } = this.deps;
     const hash = tokens.hashRefreshToken(refreshToken);
     // The successor is derived from the token, so a retry inside the grace window gets the same one.
@@ -176,6 +181,7 @@ export class SessionService {
         this.deps.logger.warn('refresh token reused; session revoked', {
           event: 'auth.refresh.reused',
           severity: 'high',
+          requestId: ctx.requestId,
           sessionId: outcome.sessionId,
           userId: outcome.userId,
         });
@@ -205,14 +211,20 @@ export class SessionService {
   }
 
   /** Revokes one of the user's sessions; false when it is not theirs or does not exist. */
-  async revoke(userId: string, sessionId: string, reason: string): Promise<boolean> {
+  async revoke(userId: string, sessionId: string, reason: string, ctx: AuditContext = {}): Promise<boolean> {
     const session = await this.deps.store.sessions.findById(sessionId);
     if (!session || session.userId !== userId) return false;
     const now = this.deps.clock.now();
     const revoked = await this.deps.store.sessions.revoke(sessionId, now, reason);
     if (revoked) {
       this.deps.metrics.sessionRevocations.inc({ reason });
-      this.deps.logger.info('session revoked', { event: 'session.revoked', sessionId, userId, reason });
+      this.deps.logger.info('session revoked', {
+        event: 'session.revoked',
+        requestId: ctx.requestId,
+        sessionId,
+        userId,
+        reason,
+      });
     }
     await this.deps.onSessionChanged?.(sessionId, userId);
     return true;
