@@ -14,11 +14,17 @@ import { authenticate } from './middlewares/authenticate';
 import { ipRuleGuard } from './middlewares/ip-rules';
 import { createLimiter } from './middlewares/rate-limit';
 import { requestId, requestLogger } from './middlewares/request-context';
-import { apiSecurityHeaders, requireJsonBody } from './middlewares/security';
+import { apiSecurityHeaders, requestHasBody, requireJsonBody } from './middlewares/security';
 import { createAdminRouter } from './routes/admin.routes';
 import { createMetaRouter } from './routes/meta.routes';
 import { createOtpRouter, createV1Router } from './routes/v1.routes';
 import { createWebhooksRouter } from './routes/webhooks.routes';
+
+/**
+ * The paths createMetaRouter serves, matched as Express matches routes (any case, an optional
+ * trailing slash); tests/unit/meta-paths.test.ts keeps it in step with the router.
+ */
+export const META_PATHS = /^\/(?:health\/|metrics\/?$|docs(?:\/|$)|\.well-known\/|v1\/openapi\.json\/?$)/i;
 
 /** Builds the Express app from a container: middleware order and routers, no listen. */
 export function createApp(c: Container): Express {
@@ -28,6 +34,9 @@ export function createApp(c: Container): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
   app.set('json spaces', 0);
+  // Every API answer is Cache-Control: no-store, so an ETag would only cost a SHA-1 of each
+  // body (about a tenth of a /users/me). JWKS and OpenAPI set their own caching headers.
+  app.set('etag', false);
 
   app.use(requestId);
   app.use(apiSecurityHeaders);
@@ -50,16 +59,17 @@ export function createApp(c: Container): Express {
   const gzip = compression();
   app.use(['/docs', '/v1/openapi.json', '/metrics'], gzip);
 
-  app.use(
-    createMetaRouter({
-      jwks: () => c.tokens.jwks(),
-      metrics: c.metrics,
-      metricsToken: config.metricsToken,
-      readiness: c.readiness,
-      isShuttingDown: c.isShuttingDown,
-      openapi: c.openapi,
-    }),
-  );
+  // The meta routes (probes, metrics, JWKS, docs) sit before the limiter and the body parser;
+  // other paths skip their router without walking its routes.
+  const meta = createMetaRouter({
+    jwks: () => c.tokens.jwks(),
+    metrics: c.metrics,
+    metricsToken: config.metricsToken,
+    readiness: c.readiness,
+    isShuttingDown: c.isShuttingDown,
+    openapi: c.openapi,
+  });
+  app.use((req, res, next) => (META_PATHS.test(req.path) ? meta(req, res, next) : next()));
 
   // Provider webhooks are signed over their raw bytes: mounted before the JSON guard and parser,
   // each route reads its own raw body. Providers post in bursts from few IPs: a separate budget.
@@ -87,21 +97,22 @@ export function createApp(c: Container): Express {
   });
   app.use(general);
   app.use(requireJsonBody);
-  app.use(
-    express.json({
-      limit: config.bodyLimit,
-      strict: true,
-      inflate: false,
-      type: 'application/json',
-      // The decoder would silently drop a UTF-8 byte order mark; JSON senders must not add one
-      // (RFC 8259 §8.1), so it is refused like any other malformed body (SECURITY 41).
-      verify: (_req, _res, buf) => {
-        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-          throw new AppError({ code: ErrorCode.invalidJson, status: 400 });
-        }
-      },
-    }),
-  );
+  const parseJson = express.json({
+    limit: config.bodyLimit,
+    strict: true,
+    inflate: false,
+    type: 'application/json',
+    // The decoder would silently drop a UTF-8 byte order mark; JSON senders must not add one
+    // (RFC 8259 §8.1), so it is refused like any other malformed body (SECURITY 41).
+    verify: (_req, _res, buf) => {
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        throw new AppError({ code: ErrorCode.invalidJson, status: 400 });
+      }
+    },
+  });
+  // Requests without a body (every GET, most DELETEs) skip the parser; requireJsonBody has
+  // already refused a body that is not JSON.
+  app.use((req, res, next) => (requestHasBody(req) ? parseJson(req, res, next) : next()));
 
   const deps = {
     auth: createAuthController({ otp: c.otp, sessions: c.sessions }),

@@ -55,15 +55,17 @@ export const docsSecurityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** A request carries a body when it is chunked or declares a non-zero length (RFC 9112 §6.3). */
+export const requestHasBody = (req: Request): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
 /**
  * Bodies must be JSON, sent as is: other types (including form posts, which browsers can send
  * cross-site without a preflight) get 415, and so do compressed bodies, whose size limit
  * would otherwise apply before inflation.
  */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody =
-    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (!hasBody) return next();
+  if (!requestHasBody(req)) return next();
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity' || !req.is('application/json')) {
     return next(new AppError({ code: ErrorCode.unsupportedMediaType, status: 415 }));
