@@ -15,7 +15,6 @@ import { createMetrics, type Metrics } from './infrastructure/metrics';
 import { createMemoryMailQueue } from './infrastructure/queue/memory-mail-queue';
 import { createRedisFeatures } from './infrastructure/redis/redis-features';
 import { buildOpenApiDocument } from './openapi/openapi';
-import { createPgliteClient } from './repositories/sql/pglite-client';
 import { createPostgresClient } from './repositories/sql/postgres-client';
 import { createSqlStore } from './repositories/sql/sql-store';
 import type { ReadinessCheck } from './routes/meta.routes';
@@ -36,6 +35,12 @@ import { createStatsReader } from './services/admin/admin-stats';
 import { AdminService } from './services/admin/admin.service';
 import { FeatureFlags } from './services/feature-flags';
 import { IpRuleService } from './services/ip-rules/ip-rules.service';
+
+/** Required in PGlite mode only: a PostgreSQL or MongoDB instance never loads the WASM build. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadPglite = () =>
+  require('./repositories/sql/pglite-client') as typeof import('./repositories/sql/pglite-client');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface Overrides {
   clock?: Clock;
@@ -109,7 +114,7 @@ async function createStore(config: Config): Promise<Store> {
       return createSqlStore(createPostgresClient(config.storage));
     case 'pglite':
       // PGlite gets its own folder: DATA_DIR also holds the generated development secret.
-      return createSqlStore(await createPgliteClient(join(config.storage.dataDir, 'pglite')));
+      return createSqlStore(await loadPglite().createPgliteClient(join(config.storage.dataDir, 'pglite')));
     case 'mongo': {
       // Loaded only when chosen: a SQL deployment never loads mongoose.
       const { createMongoStore } = await import('./repositories/mongo/mongo-store');

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
-import swaggerUi from 'swagger-ui-express';
+import type SwaggerUi from 'swagger-ui-express';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import { sendProblem } from '../errors/error-handler';
@@ -86,11 +86,17 @@ export function createMetaRouter(deps: {
   route(router, '/metrics', { get: [metrics] });
 
   route(router, '/v1/openapi.json', { get: [(_req, res) => void res.json(deps.openapi)] });
-  router.use(
-    '/docs',
-    docsSecurityHeaders,
-    swaggerUi.serve,
-    swaggerUi.setup(deps.openapi, { customSiteTitle: 'otp-login-api' }),
-  );
+  // Swagger UI is loaded on the first visit to /docs: the package and its assets cost every
+  // instance about 16 MB of memory, and most production instances never serve the page.
+  let docs: Router | undefined;
+  const loadDocs = (): Router => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const swaggerUi = require('swagger-ui-express') as typeof SwaggerUi;
+    return Router().use(swaggerUi.serve, swaggerUi.setup(deps.openapi, { customSiteTitle: 'otp-login-api' }));
+  };
+  router.use('/docs', docsSecurityHeaders, (req, res, next) => {
+    docs ??= loadDocs();
+    docs(req, res, next);
+  });
   return router;
 }
