@@ -215,6 +215,7 @@ async function main() {
   await setup.close();
 
   const rows: Row[] = [];
+  let serviceArgs: string[] = [];
   const add = async (name: string, pid: number, opts: CannonOptions) => {
     if (ONLY && rows.length > 0 && !name.includes(ONLY)) return;
     rows.push(await measure(name, pid, opts));
@@ -234,7 +235,14 @@ async function main() {
     });
     base.kill();
 
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // The V8 flags of `npm start` (the heap ceiling), then any extra ones for profiling.
+    const startFlags = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start
+      .split(' ')
+      .filter((a) => a.startsWith('--'));
+    const nodeArgs = [...startFlags, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+    serviceArgs = [...nodeArgs, 'dist/main.js'];
     const svc = startPinned([...nodeArgs, join(root, 'dist', 'main.js')], env);
     children.push(svc);
     const url = `http://127.0.0.1:${port}`;
@@ -319,7 +327,7 @@ async function main() {
     `\n${os.cpus()[0].model}, ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
   );
   console.log(
-    `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; LOG_LEVEL=${env.LOG_LEVEL}\n`,
+    `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; LOG_LEVEL=${env.LOG_LEVEL}; service: node ${serviceArgs.join(' ')}\n`,
   );
   const baseCpu = rows[0].cpuUs;
   console.log(

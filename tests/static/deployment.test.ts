@@ -26,6 +26,21 @@ const root = join(__dirname, '..', '..');
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 const readYaml = (file: string): any => parse(read(file));
 
+/**
+ * The V8 flags `npm start` runs the service with (docs/performance.md, memory): every other way
+ * of starting the API or the worker (image, compose, Kubernetes) must pass the same ones.
+ */
+const npmScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+const HEAP_FLAGS = npmScripts.start.split(' ').filter((a) => a.startsWith('--'));
+
+describe('node flags', () => {
+  it('when npm start and npm run worker start node, then both set the same explicit old-space ceiling', () => {
+    expect(HEAP_FLAGS).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/)]);
+    expect(npmScripts.start).toBe(`node ${HEAP_FLAGS.join(' ')} dist/main.js`);
+    expect(npmScripts.worker).toBe(`node ${HEAP_FLAGS.join(' ')} dist/worker.js`);
+  });
+});
+
 // ---------------------------------------------------------------- helpers
 
 type Env = Record<string, string>;
@@ -258,7 +273,7 @@ describe('docker-compose.yml', () => {
   it('when a worker service exists, then it runs dist/worker.js from the same build', () => {
     const worker = services.worker;
     expect(worker).toBeDefined();
-    expect([].concat(worker.command).join(' ')).toBe('node dist/worker.js');
+    expect([].concat(worker.command)).toEqual(['node', ...HEAP_FLAGS, 'dist/worker.js']);
     expect(worker.image).toBe(services.api.image);
   });
 
@@ -456,7 +471,7 @@ describe('Dockerfile', () => {
     expect(healthchecks[0].args).toContain('/health/live');
     expect(healthchecks[0].args).toMatch(/CMD \["node"/);
     const cmd = all(runtime, 'CMD');
-    expect(JSON.parse(cmd[cmd.length - 1].args)).toEqual(['node', 'dist/main.js']);
+    expect(JSON.parse(cmd[cmd.length - 1].args)).toEqual(['node', ...HEAP_FLAGS, 'dist/main.js']);
   });
 
   it('when the check sees a root or missing USER in the last stage, then it fails', () => {
@@ -546,7 +561,7 @@ describe('deploy/k8s', () => {
   it('when the worker runs, then it runs dist/worker.js non-root with the same config', () => {
     const worker = k8s('worker-deployment.yaml');
     const c = containersOf(worker)[0];
-    expect([...(c.command ?? []), ...(c.args ?? [])].join(' ')).toMatch(/node dist\/worker\.js$/);
+    expect([...(c.command ?? []), ...(c.args ?? [])]).toEqual(['node', ...HEAP_FLAGS, 'dist/worker.js']);
     expect(worker.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(c.envFrom).toEqual(container.envFrom);
