@@ -18,11 +18,13 @@ const PROBES = new Set(['/health/live', '/health/ready']);
  * client-sent X-Forwarded-For cannot step around a rule. Denied and unlisted get the same answer.
  */
 export function ipRuleGuard(deps: {
-  rules: { check(ip: string | undefined): IpVerdict };
+  rules: { check(ip: string | undefined): IpVerdict; readonly empty?: boolean };
   logger: Logger;
   metrics: Metrics;
 }): RequestHandler {
   return (req, res, next) => {
+    // The common case: no rule, so req.ip (X-Forwarded-For parsing) and the path are not needed.
+    if (deps.rules.empty) return next();
     const path = req.path.toLowerCase().replace(/\/+$/, '');
     if (PROBES.has(path)) return next();
     const verdict = deps.rules.check(req.ip);

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { v4 as uuidv4 } from 'uuid';
+import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from 'winston';
 import type { Metrics } from '../infrastructure/metrics';
 
@@ -23,15 +24,33 @@ function routeOf(req: Parameters<RequestHandler>[0]): string {
   return route ? `${req.baseUrl}${route}` : 'unmatched';
 }
 
-/** One JSON line per request, and the HTTP metrics. Bodies, headers and tokens are never logged. */
+/**
+ * One JSON line per request, and the HTTP metrics. Bodies, headers and tokens are never logged.
+ * Metric children are kept per method, route and status (all bounded: Node accepts only known
+ * methods, routes are templates), so a request pays no label hashing.
+ */
 export function requestLogger(logger: Logger, metrics: Metrics): RequestHandler {
+  const children = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
+  const childrenOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${route} ${status}`;
+    let c = children.get(key);
+    if (!c) {
+      c = {
+        count: metrics.httpRequests.labels({ method, route, status: String(status) }),
+        duration: metrics.httpDuration.labels({ method, route }),
+      };
+      children.set(key, c);
+    }
+    return c;
+  };
   return (req, res, next) => {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const seconds = (performance.now() - start) / 1e3;
       const route = routeOf(req);
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ method: req.method, route }, seconds);
+      const c = childrenOf(req.method, route, res.statusCode);
+      c.count.inc();
+      c.duration.observe(seconds);
       const level = res.statusCode >= 500 ? 'error' : 'http';
       // winston formats a line before its transport drops it by level: skip that work up front.
       if (!logger.isLevelEnabled(level)) return;

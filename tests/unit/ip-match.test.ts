@@ -74,8 +74,16 @@ describe('matching addresses', () => {
 });
 
 describe('the allow/deny policy', () => {
-  it('when there are no rules, then every address is allowed', () => {
+  it('when there are no rules, then every address is allowed and the policy says it is empty', () => {
     expect(new IpPolicy([]).check('198.51.100.1')).toBe('allowed');
+    expect(new IpPolicy([]).empty).toBe(true);
+  });
+
+  it('when one deny or one allow rule exists, then the policy is not empty', () => {
+    const network = parseIpNetwork('203.0.113.0/24');
+    if (!network) throw new Error('the test CIDR did not parse');
+    expect(new IpPolicy([{ network, action: 'deny' }]).empty).toBe(false);
+    expect(new IpPolicy([{ network, action: 'allow' }]).empty).toBe(false);
   });
 
   it('when an address is denied, then deny wins even over an allow rule that covers it', () => {

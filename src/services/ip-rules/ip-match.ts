@@ -117,8 +117,9 @@ export class IpSet {
   }
 
   has(ip: string | undefined): boolean {
+    if (this.size === 0) return false;
     const canonical = canonicalIp(ip);
-    return canonical !== undefined && this.size > 0 && this.list.check(canonical.address, canonical.family);
+    return canonical !== undefined && this.list.check(canonical.address, canonical.family);
   }
 }
 
@@ -139,6 +140,11 @@ export class IpPolicy {
 
   get allowlistActive(): boolean {
     return this.allow.size > 0;
+  }
+
+  /** No rule at all: every address is allowed, without looking at it. */
+  get empty(): boolean {
+    return this.deny.size === 0 && this.allow.size === 0;
   }
 
   check(ip: string | undefined): IpVerdict {

@@ -55,6 +55,11 @@ export class IpRuleService {
     return this.policy.check(ip);
   }
 
+  /** True while no rule is configured or stored: the guard then need not resolve the address. */
+  get empty(): boolean {
+    return this.policy.empty;
+  }
+
   /** Re-reads the stored rules. A failed read keeps the last good set (logged), never an empty one. */
   async reload(): Promise<void> {
     const generation = ++this.generation;
