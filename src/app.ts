@@ -15,6 +15,7 @@ import { ipRuleGuard } from './middlewares/ip-rules';
 import { createLimiter } from './middlewares/rate-limit';
 import { requestId, requestLogger } from './middlewares/request-context';
 import { apiSecurityHeaders, requestHasBody, requireJsonBody } from './middlewares/security';
+import { series } from './middlewares/series';
 import { createAdminRouter } from './routes/admin.routes';
 import { createMetaRouter } from './routes/meta.routes';
 import { createOtpRouter, createV1Router } from './routes/v1.routes';
@@ -38,20 +39,24 @@ export function createApp(c: Container): Express {
   // body (about a tenth of a /users/me). JWKS and OpenAPI set their own caching headers.
   app.set('etag', false);
 
-  app.use(requestId);
-  app.use(apiSecurityHeaders);
-  // First real work: a refused address costs no body parsing, rate-limit budget or query.
-  app.use(ipRuleGuard({ rules: c.ipRules, logger: c.logger, metrics: c.metrics }));
-  app.use(requestLogger(c.logger, c.metrics));
+  // The head of the stack runs on every request, as one layer (series): the request id,
+  // security headers, then the IP guard as the first real work (a refused address costs no
+  // body parsing, rate-limit budget or query), the request log and metrics, and CORS.
   app.use(
-    cors({
-      origin: (origin, cb) =>
-        cb(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
-      methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'Accept-Language'],
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
-      maxAge: 600,
-    }),
+    series(
+      requestId,
+      apiSecurityHeaders,
+      ipRuleGuard({ rules: c.ipRules, logger: c.logger, metrics: c.metrics }),
+      requestLogger(c.logger, c.metrics),
+      cors({
+        origin: (origin, cb) =>
+          cb(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
+        methods: ['GET', 'POST', 'DELETE'],
+        allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'Accept-Language'],
+        exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+        maxAge: 600,
+      }),
+    ),
   );
   // API answers are a few hundred bytes, under compression's 1 KiB threshold, so gzip is
   // applied only where bodies are large (OpenAPI, Swagger UI, metrics) and the hot paths
@@ -95,8 +100,6 @@ export function createApp(c: Container): Express {
     metrics: c.metrics,
     store: c.limiterStore?.('general'),
   });
-  app.use(general);
-  app.use(requireJsonBody);
   const parseJson = express.json({
     limit: config.bodyLimit,
     strict: true,
@@ -110,9 +113,13 @@ export function createApp(c: Container): Express {
       }
     },
   });
-  // Requests without a body (every GET, most DELETEs) skip the parser; requireJsonBody has
-  // already refused a body that is not JSON.
-  app.use((req, res, next) => (requestHasBody(req) ? parseJson(req, res, next) : next()));
+  // The general per-IP limit, then the body: requests without one (every GET, most DELETEs)
+  // skip the parser; requireJsonBody has already refused a body that is not JSON.
+  app.use(
+    series(general, requireJsonBody, (req, res, next) =>
+      requestHasBody(req) ? parseJson(req, res, next) : next(),
+    ),
+  );
 
   const deps = {
     auth: createAuthController({ otp: c.otp, sessions: c.sessions }),
