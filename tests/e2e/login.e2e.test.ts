@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,11 +53,18 @@ async function waitFor<T>(
 }
 
 /** The `node dist/main.js` process in the group npm leads (npm → sh -c → node). */
+/** What `npm start` runs (node, its V8 flags, dist/main.js): the process the signals must reach. */
+const START_COMMAND = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start;
+
 function servicePidIn(groupId: number): number | undefined {
   const table = execFileSync('ps', ['-A', '-o', 'pid=,pgid=,args=']).toString();
   for (const line of table.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (m && Number(m[2]) === groupId && m[3].trim() === 'node dist/main.js') return Number(m[1]);
+    if (m && Number(m[2]) === groupId && m[3].trim() === START_COMMAND) return Number(m[1]);
   }
   return undefined;
 }
@@ -229,7 +236,7 @@ describe('e2e: sign in through the built service, a real SMTP server and HTTP', 
   it('when a person requests a code, reads it from the email and verifies it, then their tokens work', async () => {
     const first = start('npm'); // prestart builds dist/ with tsc
     await untilReady(first, 100_000);
-    first.pid = await waitFor('node dist/main.js under npm', () => servicePidIn(first.child.pid!), 5_000);
+    first.pid = await waitFor(`${START_COMMAND} under npm`, () => servicePidIn(first.child.pid!), 5_000);
 
     const requested = await api('POST', '/v1/otp/request', { body: { email: EMAIL } });
     expect(requested.status).toBe(202);
