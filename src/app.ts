@@ -18,7 +18,7 @@ import { apiSecurityHeaders, requestHasBody, requireJsonBody } from './middlewar
 import { series } from './middlewares/series';
 import { createAdminRouter } from './routes/admin.routes';
 import { createMetaRouter } from './routes/meta.routes';
-import { createOtpRouter, createV1Router } from './routes/v1.routes';
+import { registerOtpRoutes, registerV1Routes } from './routes/v1.routes';
 import { createWebhooksRouter } from './routes/webhooks.routes';
 
 /**
@@ -150,9 +150,9 @@ export function createApp(c: Container): Express {
       controller: createAdminController({ admin: c.admin }),
     }),
   );
-  app.use('/v1', createV1Router(deps));
+  registerV1Routes(app, deps);
   // The card's unversioned aliases can be switched off (feature flag) once clients use /v1.
-  if (c.featureFlags.isOn('unversioned_aliases')) app.use('/otp', createOtpRouter(deps));
+  if (c.featureFlags.isOn('unversioned_aliases')) registerOtpRoutes(app, '/otp', deps);
 
   app.use((_req, _res, next) => next(new AppError({ code: ErrorCode.notFound, status: 404 })));
   app.use(createErrorHandler(c.logger, c.reportError));

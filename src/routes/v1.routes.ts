@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { createAccountController } from '../controllers/account.controller';
 import type { createAuthController } from '../controllers/auth.controller';
 import { validateBody } from '../middlewares/validate';
@@ -13,25 +13,25 @@ interface V1Deps {
   codeLength: number;
 }
 
-/** POST /otp/request and /otp/verify: mounted at /v1/otp and at the card's unversioned /otp. */
-export function createOtpRouter(deps: V1Deps): Router {
-  const router = Router();
-  route(router, '/request', { post: [validateBody(otpRequestSchema), deps.auth.requestCode] });
-  route(router, '/verify', {
+/**
+ * POST <prefix>/request and <prefix>/verify: registered under /v1/otp and under the card's
+ * unversioned /otp. Routes are registered on the app itself, with their full paths, rather than
+ * on mounted routers: every router a request passes through costs it a dispatch of its own.
+ */
+export function registerOtpRoutes(target: Router, prefix: string, deps: V1Deps): void {
+  route(target, `${prefix}/request`, { post: [validateBody(otpRequestSchema), deps.auth.requestCode] });
+  route(target, `${prefix}/verify`, {
     post: [deps.limiters.verify, validateBody(otpVerifySchema(deps.codeLength)), deps.auth.verifyCode],
   });
-  return router;
 }
 
-export function createV1Router(deps: V1Deps): Router {
-  const router = Router();
-  router.use('/otp', createOtpRouter(deps));
-  route(router, '/auth/refresh', {
+export function registerV1Routes(target: Router, deps: V1Deps): void {
+  registerOtpRoutes(target, '/v1/otp', deps);
+  route(target, '/v1/auth/refresh', {
     post: [deps.limiters.refresh, validateBody(refreshSchema), deps.auth.refresh],
   });
-  route(router, '/auth/logout', { post: [deps.authenticate, deps.auth.logout] });
-  route(router, '/users/me', { get: [deps.authenticate, deps.account.me] });
-  route(router, '/sessions', { get: [deps.authenticate, deps.account.listSessions] });
-  route(router, '/sessions/:id', { delete: [deps.authenticate, deps.account.deleteSession] });
-  return router;
+  route(target, '/v1/auth/logout', { post: [deps.authenticate, deps.auth.logout] });
+  route(target, '/v1/users/me', { get: [deps.authenticate, deps.account.me] });
+  route(target, '/v1/sessions', { get: [deps.authenticate, deps.account.listSessions] });
+  route(target, '/v1/sessions/:id', { delete: [deps.authenticate, deps.account.deleteSession] });
 }
