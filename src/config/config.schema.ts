@@ -51,6 +51,11 @@ export const envSchema = Joi.object({
     .min(100)
     .default(5000)
     .description('Per-statement timeout on PostgreSQL; a slow database answers 503, not a hang'),
+  DATABASE_PREPARED_STATEMENTS: Joi.boolean()
+    .default(true)
+    .description(
+      'Run PostgreSQL statements with parameters as named prepared statements (planned once per connection); set false behind a transaction-mode pooler that does not track them (PgBouncer before 1.21)',
+    ),
   MONGODB_POOL_SIZE: Joi.number()
     .integer()
     .min(1)

@@ -7,7 +7,13 @@ import { envSchema } from './config.schema';
 
 export type StorageConfig =
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax: number;
+      statementTimeoutMs: number;
+      preparedStatements: boolean;
+    }
   | {
       kind: 'mongo';
       url: string;
@@ -151,6 +157,7 @@ function pickStorage(v: Record<string, unknown>): StorageConfig {
       url,
       poolMax: v.DATABASE_POOL_MAX as number,
       statementTimeoutMs: v.DATABASE_STATEMENT_TIMEOUT_MS as number,
+      preparedStatements: v.DATABASE_PREPARED_STATEMENTS as boolean,
     };
   }
   return { kind: 'pglite', dataDir: v.DATA_DIR as string };

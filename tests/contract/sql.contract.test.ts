@@ -104,6 +104,32 @@ describe('PostgreSQL driver errors', () => {
     }),
   );
 
+  it('when prepared statements are on, then a statement with parameters is prepared on its connection; when off, never', async () => {
+    if (skipped) return;
+    const prepared = async (c: SqlClient) =>
+      c.transaction(async (tx) => {
+        await tx.query('SELECT $1::int AS one', [1]);
+        const [{ n }] = await tx.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_prepared_statements',
+        );
+        return n;
+      });
+    const off = createPostgresClient({
+      url: db!.url,
+      poolMax: 1,
+      statementTimeoutMs: 5_000,
+      preparedStatements: false,
+    });
+    const on = createPostgresClient({ url: db!.url, poolMax: 1, statementTimeoutMs: 5_000 });
+    try {
+      expect(await prepared(off)).toBe(0);
+      expect(await prepared(on)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await off.close();
+      await on.close();
+    }
+  });
+
   it('when the server cannot be reached, then queries and transactions fail with UnavailableError', async () => {
     const unreachable = createPostgresClient({
       url: 'postgresql://postgres@127.0.0.1:1/none',

@@ -183,7 +183,16 @@ describe('loadConfig', () => {
         url: 'postgresql://app@pg:5432/otp',
         poolMax: 20,
         statementTimeoutMs: 2000,
+        preparedStatements: true,
       });
+    });
+
+    it('when DATABASE_PREPARED_STATEMENTS is false, then PostgreSQL runs without named prepared statements', () => {
+      const storage = loadConfig({
+        POSTGRESQL_URL: 'postgresql://app@pg:5432/otp',
+        DATABASE_PREPARED_STATEMENTS: 'false',
+      }).storage;
+      expect(storage).toMatchObject({ kind: 'postgres', preparedStatements: false });
     });
 
     it('when no URL is set, then PGlite keeps its files under DATA_DIR', () => {

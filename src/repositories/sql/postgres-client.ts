@@ -7,6 +7,8 @@ export function createPostgresClient(options: {
   url: string;
   poolMax: number;
   statementTimeoutMs: number;
+  /** Named prepared statements (default true); off behind a pooler that cannot keep them. */
+  preparedStatements?: boolean;
 }): SqlClient {
   const pool = new Pool({
     connectionString: options.url,
@@ -20,7 +22,7 @@ export function createPostgresClient(options: {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
 
-  const statements = preparedStatements();
+  const statements = preparedStatements(options.preparedStatements === false ? 0 : 500);
   const run = async <T>(
     q: { query: Pool['query'] },
     text: string,
