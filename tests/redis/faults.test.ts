@@ -104,7 +104,11 @@ describeWithRedis('Redis faults (private redis-server)', () => {
       spawnSync('redis-cli', ['-u', redis.url, 'GET', 'faults:cache:gen'], {
         encoding: 'utf8',
       }).stdout.trim();
-    const before = generation();
+    // The generation lives 160 ms and every instance renews it every 40 ms; a loaded machine can
+    // stall the renewals long enough for it to lapse for a moment (it then starts anew), so
+    // read it once it is there.
+    let before = '';
+    await waitFor(() => (before = generation()) !== '', 5_000, 'a cache generation in Redis');
     expect(before).not.toBe('');
     redis.pause();
     try {
