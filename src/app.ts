@@ -36,7 +36,7 @@ export function createApp(c: Container): Express {
   app.set('query parser', 'simple');
   app.set('json spaces', 0);
   // Every API answer is Cache-Control: no-store, so an ETag would only cost a SHA-1 of each
-  // body (about a tenth of a /users/me). JWKS and OpenAPI set their own caching headers.
+  // body (about a tenth of a /users/me). Only the JWKS is cacheable, by max-age.
   app.set('etag', false);
 
   // The head of the stack runs on every request, as one layer (series): the request id,

@@ -206,7 +206,6 @@ export interface IpRuleRepository {
   delete(id: string): Promise<boolean>;
 }
 
-/** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
 /** The common refresh, done by the store in one step (see `Store.rotateRefreshToken`). */
 export interface RotationInput {
   tokenHash: string;
@@ -216,6 +215,7 @@ export interface RotationInput {
   idleExpiresAt: Date;
 }
 
+/** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
 export interface Store extends Repositories {
   readonly kind: 'pglite' | 'postgres' | 'mongo';
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;

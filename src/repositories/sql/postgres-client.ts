@@ -91,19 +91,19 @@ export function createPostgresClient(options: {
 function preparedStatements(cap = 500) {
   const names = new Map<string, string>();
   let next = 0;
+  /** A name never used before, now `text`'s. */
+  const renew = (text: string): string => {
+    const name = `otp_${(next++).toString(36)}`;
+    names.set(text, name);
+    return name;
+  };
   return {
     nameOf(text: string): string | undefined {
       const known = names.get(text);
       if (known !== undefined || names.size >= cap) return known;
-      const name = `otp_${(next++).toString(36)}`;
-      names.set(text, name);
-      return name;
+      return renew(text);
     },
-    renew(text: string): string {
-      const name = `otp_${(next++).toString(36)}`;
-      names.set(text, name);
-      return name;
-    },
+    renew,
     /** "cached plan must not change result type" (0A000) after a migration. */
     isStale: (err: unknown) => (err as { code?: string })?.code === '0A000',
   };

@@ -7,6 +7,7 @@ import type {
   User,
 } from '../../services/ports';
 import type { Queryable } from './sql-client';
+import { toUser } from './user.repository';
 
 interface SessionRow {
   id: string;
@@ -205,11 +206,11 @@ export async function rotateRefreshTokenSql(
   if (!r) return undefined;
   return {
     session: toSession(r),
-    user: {
+    user: toUser({
       id: r.user_id,
       email: r.u_email,
-      createdAt: new Date(r.u_created_at),
-      lastLoginAt: date(r.u_last_login_at),
-    },
+      created_at: r.u_created_at,
+      last_login_at: r.u_last_login_at,
+    }),
   };
 }

@@ -2,14 +2,14 @@ import { v4 as uuidv4 } from 'uuid';
 import type { User, UserRepository } from '../../services/ports';
 import type { Queryable } from './sql-client';
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   created_at: Date;
   last_login_at: Date | null;
 }
 
-const toUser = (r: UserRow): User => ({
+export const toUser = (r: UserRow): User => ({
   id: r.id,
   email: r.email,
   createdAt: new Date(r.created_at),

@@ -35,8 +35,6 @@ export interface SessionPolicy {
 }
 
 const HOUR = 3_600_000;
-/** The latest Date: an idle expiry that only the session's own absolute expiry caps. */
-const MAX_DATE = new Date(8.64e15);
 
 /** A coarse device fingerprint: stable for one browser, never used alone to grant anything. */
 export function deviceFingerprint(ctx: ClientContext): string {
@@ -133,7 +131,8 @@ export class SessionService {
         tokenHash: hash,
         successorHash: tokens.hashRefreshToken(successor),
         now,
-        idleExpiresAt: this.idleExpiry(now, MAX_DATE),
+        // The store caps it with the session's absolute expiry, which only it has read.
+        idleExpiresAt: new Date(now.getTime() + policy.idleHours * HOUR),
       });
       if (rotated) {
         this.deps.metrics.refreshes.inc({ result: 'ok' });
