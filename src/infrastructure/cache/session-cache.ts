@@ -121,7 +121,9 @@ export function createSessionCache(deps: {
   /**
    * The user entry read along with a session (same slot, same MGET), for the /users/me that
    * follows in the same request. It lives until the end of the current event-loop turn only,
-   * so it is never older than the session check of the request that uses it.
+   * so it is never older than the session check of the request that uses it. It is not
+   * taken on first use: several requests of one user (tabs, devices) whose session checks
+   * were answered in the same turn all read it, instead of one and a round trip for the rest.
    */
   const prefetched = new Map<string, string>();
   let clearScheduled = false;
@@ -224,7 +226,6 @@ export function createSessionCache(deps: {
       async findById(id: string): Promise<User | undefined> {
         const early = prefetched.get(id);
         if (early !== undefined) {
-          prefetched.delete(id);
           counters.user.hit.inc();
           return revive<User>(early);
         }
