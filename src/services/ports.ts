@@ -215,6 +215,26 @@ export interface RotationInput {
   idleExpiresAt: Date;
 }
 
+/** A code request, checked against the rules of PRODUCT.md "Codes" (see `Store.admitCodeRequest`). */
+export interface CodeRequestInput {
+  email: string;
+  emailDomain: string;
+  requestIp: string;
+  now: Date;
+  expiresAt: Date;
+  cooldownSeconds: number;
+  maxPerIpPerHour: number;
+  maxPerEmailPerHour: number;
+  maxPerDomainPerHour: number;
+}
+
+/** What became of a code request: refused by a rule, or a new code row. */
+export type CodeRequestOutcome =
+  | { kind: 'cooldown'; retryAfterSeconds: number }
+  | { kind: 'ip_capped' }
+  | { kind: 'capped' }
+  | { kind: 'created'; otpId: string };
+
 /** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
 export interface Store extends Repositories {
   readonly kind: 'pglite' | 'postgres' | 'mongo';
@@ -228,6 +248,12 @@ export interface Store extends Repositories {
    * multi-document transaction does the same work either way) always takes the transaction.
    */
   rotateRefreshToken?(input: RotationInput): Promise<{ session: Session; user: User } | undefined>;
+  /**
+   * A code request in one step: under the address's lock, the cooldown and the hourly caps
+   * are checked and, if none applies, the code row is created. Optional: without it, the
+   * caller runs the same checks in a transaction (MongoDB).
+   */
+  admitCodeRequest?(input: CodeRequestInput): Promise<CodeRequestOutcome>;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError } from '../../src/errors/app-error';
-import type { NewOtp, RefreshTokenRecord, Session, Store, User } from '../../src/services/ports';
+import type {
+  CodeRequestInput,
+  CodeRequestOutcome,
+  NewOtp,
+  RefreshTokenRecord,
+  Session,
+  Store,
+  User,
+} from '../../src/services/ports';
+import { admitCodeRequest } from '../../src/services/otp/otp.service';
 
 /**
  * The one repository contract: every method of the login ports in src/services/ports.ts (users,
@@ -18,6 +27,8 @@ export interface ContractOptions {
   available?: () => Promise<boolean>;
   /** The store implements `rotateRefreshToken` (the SQL stores); its tests run only then. */
   rotatesInOneStep?: boolean;
+  /** The store implements `admitCodeRequest` (the SQL stores); it runs the admission cases too. */
+  admitsInOneStep?: boolean;
 }
 
 const SECOND = 1_000;
@@ -775,6 +786,112 @@ export function runRepositoryContract(
         });
       });
     }
+
+    describe('code request admission', () => {
+      /** The store's one step where it has one (SQL), and the transaction every store can run. */
+      type Admit = (s: Store, input: CodeRequestInput) => Promise<CodeRequestOutcome>;
+      const inOneStep: Admit = (s, input) => {
+        if (!s.admitCodeRequest) throw new Error('this store does not implement admitCodeRequest');
+        return s.admitCodeRequest(input);
+      };
+      const ways: Array<[string, Admit]> = [
+        ['in a transaction', (s, input) => s.transaction((tx) => admitCodeRequest(tx, input))],
+        ...(options.admitsInOneStep
+          ? [['in one step (Store.admitCodeRequest)', inOneStep] as [string, Admit]]
+          : []),
+      ];
+      const request = (overrides: Partial<CodeRequestInput> = {}): CodeRequestInput => {
+        const email = overrides.email ?? uniqueEmail('admit');
+        const at = overrides.now ?? now();
+        return {
+          email,
+          emailDomain: email.slice(email.lastIndexOf('@') + 1),
+          requestIp: uniqueIp(),
+          now: at,
+          expiresAt: plus(at, 10 * MINUTE),
+          cooldownSeconds: 60,
+          maxPerIpPerHour: 3,
+          maxPerEmailPerHour: 2,
+          maxPerDomainPerHour: 4,
+          ...overrides,
+        };
+      };
+
+      describe.each(ways)('%s', (_how, admit) => {
+        test("when nothing applies, then a code row is created with the request's fields", async (s) => {
+          const input = request();
+          const out = await admit(s, input);
+          if (out.kind !== 'created') throw new Error(`expected created, got ${out.kind}`);
+          const [row] = await s.otps.lockNewest(input.email, 5);
+          expect(row).toMatchObject({
+            id: out.otpId,
+            email: input.email,
+            codeHash: null,
+            attempts: 0,
+            createdAt: input.now,
+            expiresAt: input.expiresAt,
+            consumedAt: null,
+          });
+        });
+
+        test('when the last code is younger than the cooldown, then it answers cooldown with the seconds left and creates nothing', async (s) => {
+          const first = request();
+          await admit(s, first);
+          const again = { ...first, requestIp: uniqueIp(), now: plus(first.now, 20 * SECOND) };
+          expect(await admit(s, again)).toEqual({ kind: 'cooldown', retryAfterSeconds: 40 });
+          expect(await s.otps.countCreatedSince({ email: first.email }, plus(first.now, -HOUR))).toBe(1);
+          // Once the cooldown is over, the same address is admitted again.
+          expect((await admit(s, { ...again, now: plus(first.now, 60 * SECOND) })).kind).toBe('created');
+        });
+
+        test('when the IP spent its hourly cap, then it answers ip_capped; the hour counts only the last hour', async (s) => {
+          const ip = uniqueIp();
+          const start = now();
+          for (let i = 0; i < 3; i++) {
+            expect((await admit(s, request({ requestIp: ip, now: plus(start, i * SECOND) }))).kind).toBe(
+              'created',
+            );
+          }
+          expect((await admit(s, request({ requestIp: ip, now: plus(start, 10 * SECOND) }))).kind).toBe(
+            'ip_capped',
+          );
+          expect((await admit(s, request({ requestIp: ip, now: plus(start, HOUR + 5 * SECOND) }))).kind).toBe(
+            'created',
+          );
+        });
+
+        test('when the address or its domain spent its cap, then it answers capped (the hidden caps)', async (s) => {
+          const email = uniqueEmail('capped');
+          const start = now();
+          for (let i = 0; i < 2; i++) {
+            const out = await admit(s, request({ email, now: plus(start, i * 2 * MINUTE) }));
+            expect(out.kind).toBe('created');
+          }
+          expect((await admit(s, request({ email, now: plus(start, 10 * MINUTE) }))).kind).toBe('capped');
+
+          const domain = uniqueDomain();
+          for (let i = 0; i < 4; i++) {
+            expect((await admit(s, request({ email: uniqueEmail('dom', domain), now: start }))).kind).toBe(
+              'created',
+            );
+          }
+          expect((await admit(s, request({ email: uniqueEmail('dom', domain), now: start }))).kind).toBe(
+            'capped',
+          );
+        });
+
+        test('when five requests for one address race, then exactly one code is created and the rest wait out the cooldown', async (s) => {
+          const email = uniqueEmail('race');
+          const at = now();
+          const outs = await Promise.all(
+            Array.from({ length: 5 }, () => admit(s, request({ email, now: at, maxPerEmailPerHour: 10 }))),
+          );
+          expect(outs.filter((o) => o.kind === 'created')).toHaveLength(1);
+          expect(outs.filter((o) => o.kind === 'cooldown')).toHaveLength(4);
+          expect(await s.otps.countCreatedSince({ email }, plus(at, -HOUR))).toBe(1);
+        });
+      });
+    });
 
     describe('ipRules', () => {
       const uniqueCidr = () => `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.0/24`;

@@ -12,7 +12,7 @@ runRepositoryContract(
     const store = createSqlStore(await createPgliteClient());
     return { store, cleanup: () => store.close() };
   },
-  { rotatesInOneStep: true },
+  { rotatesInOneStep: true, admitsInOneStep: true },
 );
 
 runRepositoryContract(
@@ -30,7 +30,7 @@ runRepositoryContract(
       },
     };
   },
-  { available: postgresAvailable, rotatesInOneStep: true },
+  { available: postgresAvailable, rotatesInOneStep: true, admitsInOneStep: true },
 );
 
 describe('PostgreSQL driver errors', () => {

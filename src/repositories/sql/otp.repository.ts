@@ -1,5 +1,11 @@
 import { v4 as uuidv4 } from 'uuid';
-import type { AuthFailureRepository, OtpRecord, OtpRepository } from '../../services/ports';
+import type {
+  AuthFailureRepository,
+  CodeRequestInput,
+  CodeRequestOutcome,
+  OtpRecord,
+  OtpRepository,
+} from '../../services/ports';
 import type { Queryable } from './sql-client';
 
 interface OtpRow {
@@ -133,4 +139,35 @@ export function createSqlAuthFailureRepository(db: Queryable): AuthFailureReposi
       return rows.length;
     },
   };
+}
+
+/** `Store.admitCodeRequest` for the SQL stores: one call of otp_admit_request (migration 4). */
+export async function admitCodeRequestSql(
+  db: Queryable,
+  input: CodeRequestInput,
+): Promise<CodeRequestOutcome> {
+  const id = uuidv4();
+  const [row] = await db.query<{ outcome: CodeRequestOutcome['kind']; retry_after_ms: number | null }>(
+    'SELECT outcome, retry_after_ms FROM otp_admit_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+    [
+      id,
+      input.email,
+      input.emailDomain,
+      input.requestIp,
+      input.now,
+      input.expiresAt,
+      input.cooldownSeconds,
+      input.maxPerIpPerHour,
+      input.maxPerEmailPerHour,
+      input.maxPerDomainPerHour,
+    ],
+  );
+  switch (row.outcome) {
+    case 'cooldown':
+      return { kind: 'cooldown', retryAfterSeconds: Number(row.retry_after_ms) / 1000 };
+    case 'created':
+      return { kind: 'created', otpId: id };
+    default:
+      return { kind: row.outcome };
+  }
 }

@@ -6,7 +6,11 @@ import {
 } from './mail.repository';
 import { createSqlIpRuleRepository } from './ip-rule.repository';
 import { migrations } from './migrations';
-import { createSqlAuthFailureRepository, createSqlOtpRepository } from './otp.repository';
+import {
+  admitCodeRequestSql,
+  createSqlAuthFailureRepository,
+  createSqlOtpRepository,
+} from './otp.repository';
 import {
   createSqlRefreshTokenRepository,
   createSqlSessionRepository,
@@ -29,6 +33,34 @@ function repositories(db: Queryable): Repositories {
   };
 }
 
+/**
+ * A migration's statements: split where a `;` ends a line, except inside a dollar-quoted body
+ * (`$fn$ … $fn$`, a function's), whose own statements end lines too.
+ */
+export function statementsOf(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let quote: string | undefined;
+  for (const part of sql.split(/(\$[A-Za-z_]*\$)/)) {
+    if (/^\$[A-Za-z_]*\$$/.test(part)) {
+      if (quote === undefined) quote = part;
+      else if (quote === part) quote = undefined;
+      current += part;
+    } else if (quote !== undefined) {
+      current += part;
+    } else {
+      const [first, ...rest] = part.split(/;\s*\n/);
+      current += first;
+      for (const next of rest) {
+        statements.push(current);
+        current = next;
+      }
+    }
+  }
+  statements.push(current);
+  return statements.map((s) => s.trim()).filter(Boolean);
+}
+
 /** Applies pending migrations; an advisory lock keeps two instances starting at once from racing. */
 export async function migrateSql(client: SqlClient): Promise<number[]> {
   return client.transaction(async (tx) => {
@@ -42,9 +74,7 @@ export async function migrateSql(client: SqlClient): Promise<number[]> {
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;
-      for (const statement of m.sql.split(/;\s*\n/).map((s) => s.trim())) {
-        if (statement) await tx.query(statement);
-      }
+      for (const statement of statementsOf(m.sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       applied.push(m.id);
     }
@@ -59,6 +89,7 @@ export function createSqlStore(client: SqlClient): Store {
     ...repositories(client),
     transaction: (work) => client.transaction((tx) => work(repositories(tx))),
     rotateRefreshToken: (input) => rotateRefreshTokenSql(client, input),
+    admitCodeRequest: (input) => admitCodeRequestSql(client, input),
     migrate: async () => {
       await migrateSql(client);
     },
