@@ -72,7 +72,11 @@ const freePort = () =>
 
 function startPinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const [cmd, argv] = canPin ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(cmd, argv, { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(cmd, argv, {
+    env,
+    cwd: root,
+    stdio: ['ignore', process.env.BENCH_TRACE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
+  });
   return child;
 }
 
