@@ -235,6 +235,23 @@ export type CodeRequestOutcome =
   | { kind: 'capped' }
   | { kind: 'created'; otpId: string };
 
+/** One guess at a code, counted before it is compared (see `Store.countVerifyAttempt`). */
+export interface VerifyAttemptInput {
+  email: string;
+  ip: string;
+  now: Date;
+  /** How many of the address's newest codes are candidates. */
+  activeCodes: number;
+  maxAttempts: number;
+  maxFailedPerIpPerHour: number;
+  maxFailedPerEmailPerHour: number;
+}
+
+/** Refused (a failure budget is spent), or counted, with the live codes to compare against. */
+export type VerifyAttemptOutcome =
+  | { kind: 'locked'; retryAfterSeconds: number }
+  | { kind: 'counted'; candidates: Array<{ id: string; codeHash: string }> };
+
 /** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
 export interface Store extends Repositories {
   readonly kind: 'pglite' | 'postgres' | 'mongo';
@@ -254,6 +271,14 @@ export interface Store extends Repositories {
    * caller runs the same checks in a transaction (MongoDB).
    */
   admitCodeRequest?(input: CodeRequestInput): Promise<CodeRequestOutcome>;
+  /**
+   * A guess at a code, counted in one step before the caller compares it: under the address's
+   * lock, refused if the IP's or the address's failure budget is spent; otherwise one attempt
+   * is added to each live code and one failure recorded for the address and IP, and the live
+   * codes come back. A match then consumes the codes and clears the address's failures, this
+   * one included. Optional: without it, the caller runs the same steps in a transaction.
+   */
+  countVerifyAttempt?(input: VerifyAttemptInput): Promise<VerifyAttemptOutcome>;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

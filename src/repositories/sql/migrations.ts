@@ -170,4 +170,51 @@ END
 $fn$;
 `,
   },
+  {
+    id: 5,
+    name: 'otp_count_verify_attempt: a guess counted in one statement',
+    // The failure budgets, the attempt on each live code and the failure row, before the
+    // comparison: a wrong guess is one round trip (it was eight). Same locking and fresh
+    // snapshots as otp_admit_request.
+    sql: `
+CREATE FUNCTION otp_count_verify_attempt(
+  p_email text, p_ip text, p_now timestamptz, p_active_codes integer, p_max_attempts integer,
+  p_max_failed_per_ip integer, p_max_failed_per_email integer
+) RETURNS TABLE (outcome text, retry_after_ms double precision, otp_id uuid, code_hash text)
+LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  hour_ago timestamptz := p_now - interval '1 hour';
+  oldest timestamptz;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_email, 0));
+  IF (SELECT count(*) FROM auth_failures WHERE ip = p_ip AND created_at > hour_ago) >= p_max_failed_per_ip THEN
+    SELECT min(created_at) INTO oldest FROM auth_failures WHERE ip = p_ip AND created_at > hour_ago;
+    RETURN QUERY SELECT 'locked'::text,
+      extract(epoch FROM coalesce(oldest, p_now) + interval '1 hour' - p_now)::double precision * 1000,
+      NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+  IF (SELECT count(*) FROM auth_failures WHERE email = p_email AND created_at > hour_ago) >= p_max_failed_per_email THEN
+    SELECT min(created_at) INTO oldest FROM auth_failures WHERE email = p_email AND created_at > hour_ago;
+    RETURN QUERY SELECT 'locked'::text,
+      extract(epoch FROM coalesce(oldest, p_now) + interval '1 hour' - p_now)::double precision * 1000,
+      NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+  RETURN QUERY
+  WITH newest AS (
+    SELECT o.id FROM otps o WHERE o.email = p_email ORDER BY o.created_at DESC LIMIT p_active_codes FOR UPDATE
+  ), live AS (
+    UPDATE otps o SET attempts = o.attempts + 1
+    FROM newest n
+    WHERE o.id = n.id AND o.code_hash IS NOT NULL AND o.consumed_at IS NULL
+      AND o.expires_at > p_now AND o.attempts < p_max_attempts
+    RETURNING o.id, o.code_hash
+  )
+  SELECT 'counted'::text, NULL::double precision, live.id, live.code_hash FROM live;
+  INSERT INTO auth_failures (email, ip, created_at) VALUES (p_email, p_ip, p_now);
+END
+$fn$;
+`,
+  },
 ];

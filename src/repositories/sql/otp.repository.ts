@@ -5,6 +5,8 @@ import type {
   CodeRequestOutcome,
   OtpRecord,
   OtpRepository,
+  VerifyAttemptInput,
+  VerifyAttemptOutcome,
 } from '../../services/ports';
 import type { Queryable } from './sql-client';
 
@@ -170,4 +172,32 @@ export async function admitCodeRequestSql(
     default:
       return { kind: row.outcome };
   }
+}
+
+/** `Store.countVerifyAttempt` for the SQL stores: one call of otp_count_verify_attempt (migration 5). */
+export async function countVerifyAttemptSql(
+  db: Queryable,
+  input: VerifyAttemptInput,
+): Promise<VerifyAttemptOutcome> {
+  const rows = await db.query<{
+    outcome: 'locked' | 'counted';
+    retry_after_ms: number | null;
+    otp_id: string;
+    code_hash: string;
+  }>(
+    'SELECT outcome, retry_after_ms, otp_id, code_hash FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7)',
+    [
+      input.email,
+      input.ip,
+      input.now,
+      input.activeCodes,
+      input.maxAttempts,
+      input.maxFailedPerIpPerHour,
+      input.maxFailedPerEmailPerHour,
+    ],
+  );
+  if (rows[0]?.outcome === 'locked') {
+    return { kind: 'locked', retryAfterSeconds: Number(rows[0].retry_after_ms) / 1000 };
+  }
+  return { kind: 'counted', candidates: rows.map((r) => ({ id: r.otp_id, codeHash: r.code_hash })) };
 }

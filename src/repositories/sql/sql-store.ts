@@ -8,6 +8,7 @@ import { createSqlIpRuleRepository } from './ip-rule.repository';
 import { migrations } from './migrations';
 import {
   admitCodeRequestSql,
+  countVerifyAttemptSql,
   createSqlAuthFailureRepository,
   createSqlOtpRepository,
 } from './otp.repository';
@@ -90,6 +91,7 @@ export function createSqlStore(client: SqlClient): Store {
     transaction: (work) => client.transaction((tx) => work(repositories(tx))),
     rotateRefreshToken: (input) => rotateRefreshTokenSql(client, input),
     admitCodeRequest: (input) => admitCodeRequestSql(client, input),
+    countVerifyAttempt: (input) => countVerifyAttemptSql(client, input),
     migrate: async () => {
       await migrateSql(client);
     },

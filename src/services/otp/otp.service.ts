@@ -11,6 +11,8 @@ import type {
   Repositories,
   Store,
   UserRepository,
+  VerifyAttemptInput,
+  VerifyAttemptOutcome,
 } from '../ports';
 import type { ClientContext, IssuedTokens, SessionService } from '../sessions/session.service';
 import type { CodeHasher } from './otp-code';
@@ -34,6 +36,35 @@ export interface SuppressionCheck {
 }
 
 const HOUR = 3_600_000;
+
+/**
+ * A guess counted in a transaction of the caller's (see `Store.countVerifyAttempt`, which a SQL
+ * store does in one statement, migration 5; the contract tests hold both to the same cases).
+ */
+export async function countVerifyAttempt(
+  tx: Repositories,
+  input: VerifyAttemptInput,
+): Promise<VerifyAttemptOutcome> {
+  const { email, ip, now } = input;
+  await tx.otps.lockEmail(email);
+  const hourAgo = new Date(now.getTime() - HOUR);
+  for (const [by, max] of [
+    [{ ip }, input.maxFailedPerIpPerHour],
+    [{ email }, input.maxFailedPerEmailPerHour],
+  ] as const) {
+    if ((await tx.authFailures.countSince(by, hourAgo)) >= max) {
+      const oldest = (await tx.authFailures.oldestSince(by, hourAgo)) ?? now;
+      return { kind: 'locked', retryAfterSeconds: (oldest.getTime() + HOUR - now.getTime()) / 1000 };
+    }
+  }
+  const newest = await tx.otps.lockNewest(email, input.activeCodes);
+  const live = newest.filter(
+    (o) => o.codeHash !== null && !o.consumedAt && o.expiresAt > now && o.attempts < input.maxAttempts,
+  );
+  await tx.otps.incrementAttempts(live.map((o) => o.id));
+  await tx.authFailures.record({ email, ip, at: now });
+  return { kind: 'counted', candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string })) };
+}
 
 const rateLimited = (retryAfterSeconds: number, detail: string) =>
   new AppError({
@@ -174,45 +205,40 @@ export class OtpService {
   }
 
   /**
-   * Checks a code and signs in. The attempt is counted on every candidate code and on the
-   * email's and IP's budgets in the same transaction that compares, and the rows are locked,
-   * so concurrent guesses are evaluated one at a time and a winning code is consumed once.
+   * Checks a code and signs in. The guess is counted first (an attempt on every live code, a
+   * failure on the address's and the IP's budgets), under the address's lock and committed
+   * before the comparison, so no guess is ever free, however they race. A match then consumes
+   * the codes, clears the address's failures (this one included) and starts the session in a
+   * transaction that re-checks the code: of racing right guesses, one signs in.
    */
   async verify(email: string, code: string, ctx: ClientContext): Promise<IssuedTokens> {
     const { store, clock, policy, hasher, metrics } = this.deps;
-    const outcome = await store.transaction(async (tx) => {
-      await tx.otps.lockEmail(email);
-      const now = clock.now();
-      const hourAgo = new Date(now.getTime() - HOUR);
-      for (const [by, max] of [
-        [{ ip: ctx.ip }, policy.maxFailedPerIpPerHour],
-        [{ email }, policy.maxFailedPerEmailPerHour],
-      ] as const) {
-        if ((await tx.authFailures.countSince(by, hourAgo)) >= max) {
-          const oldest = (await tx.authFailures.oldestSince(by, hourAgo)) ?? now;
-          return { kind: 'locked' as const, retryAfter: (oldest.getTime() + HOUR - now.getTime()) / 1000 };
-        }
+    const now = clock.now();
+    const input: VerifyAttemptInput = {
+      email,
+      ip: ctx.ip,
+      now,
+      activeCodes: policy.activeCodes,
+      maxAttempts: policy.maxAttempts,
+      maxFailedPerIpPerHour: policy.maxFailedPerIpPerHour,
+      maxFailedPerEmailPerHour: policy.maxFailedPerEmailPerHour,
+    };
+    const counted = store.countVerifyAttempt
+      ? await store.countVerifyAttempt(input)
+      : await store.transaction((tx) => countVerifyAttempt(tx, input));
+    let matchedId: string | undefined;
+    if (counted.kind === 'counted') {
+      // Every candidate is compared (no early exit): the time does not tell which one matched.
+      for (const c of counted.candidates) {
+        if (hasher.matches(c.codeHash, c.id, email, code)) matchedId = c.id;
       }
-      const newest = await tx.otps.lockNewest(email, policy.activeCodes);
-      const live = newest.filter(
-        (o) => o.codeHash !== null && !o.consumedAt && o.expiresAt > now && o.attempts < policy.maxAttempts,
-      );
-      let matched = false;
-      for (const otp of live) {
-        if (hasher.matches(otp.codeHash as string, otp.id, email, code)) matched = true;
-      }
-      if (!matched) {
-        await tx.otps.incrementAttempts(live.map((o) => o.id));
-        await tx.authFailures.record({ email, ip: ctx.ip, at: now });
-        return { kind: 'failed' as const };
-      }
-      if (!(await this.signUpAllowed(tx.users, email))) return { kind: 'failed' as const };
-      await tx.otps.consumeAll(email, now);
-      await tx.authFailures.clearForEmail(email);
-      const user = await tx.users.upsertOnLogin(email, now);
-      const { session, refreshToken } = await this.deps.sessions.start(tx, user, ctx);
-      return { kind: 'ok' as const, user, session, refreshToken };
-    });
+    }
+    const outcome =
+      counted.kind === 'locked'
+        ? { kind: 'locked' as const, retryAfter: counted.retryAfterSeconds }
+        : matchedId === undefined
+          ? { kind: 'failed' as const }
+          : await this.signIn(email, matchedId, now, ctx);
     const audit = { requestId: ctx.requestId, emailHash: this.deps.emailHash(email), ip: ctx.ip };
     if (outcome.kind === 'locked') {
       metrics.otpVerifications.inc({ result: 'rate_limited' });
@@ -236,5 +262,21 @@ export class OtpService {
       sessionId: outcome.session.id,
     });
     return this.deps.sessions.issue(outcome.user, outcome.session, outcome.refreshToken);
+  }
+
+  /** The sign-in after a match, if the matched code is still live (a racing guess may have used it). */
+  private signIn(email: string, otpId: string, now: Date, ctx: ClientContext) {
+    return this.deps.store.transaction(async (tx) => {
+      await tx.otps.lockEmail(email);
+      const newest = await tx.otps.lockNewest(email, this.deps.policy.activeCodes);
+      const code = newest.find((o) => o.id === otpId);
+      if (!code || code.consumedAt || code.expiresAt <= now) return { kind: 'failed' as const };
+      if (!(await this.signUpAllowed(tx.users, email))) return { kind: 'failed' as const };
+      await tx.otps.consumeAll(email, now);
+      await tx.authFailures.clearForEmail(email);
+      const user = await tx.users.upsertOnLogin(email, now);
+      const { session, refreshToken } = await this.deps.sessions.start(tx, user, ctx);
+      return { kind: 'ok' as const, user, session, refreshToken };
+    });
   }
 }
