@@ -7,7 +7,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
  * and wrong tries are counted durably before the compare, so a burst cannot out-guess the cap.
  */
 
-type Storage = 'pglite' | 'postgres';
+/** pglite-transactions: the store as MongoDB's runs, without the one-step SQL functions. */
+type Storage = 'pglite' | 'pglite-transactions' | 'postgres';
 
 const COOLDOWN_MS = 61_000;
 /** The per-email and per-IP budgets are raised here so that only the per-code cap is in play. */
@@ -23,117 +24,120 @@ const sessionCount = (t: TestApp) => t.container.store.sessions.count({});
 const newestOtp = async (t: TestApp, email: string) =>
   (await t.container.store.transaction((tx) => tx.otps.lockNewest(email, 1)))[0];
 
-describe.each<Storage>(['pglite', 'postgres'])('POST /v1/otp/verify on %s', (storage) => {
-  let t: TestApp | undefined;
+describe.each<Storage>(['pglite', 'pglite-transactions', 'postgres'])(
+  'POST /v1/otp/verify on %s',
+  (storage) => {
+    let t: TestApp | undefined;
 
-  beforeAll(async () => {
-    if (storage === 'postgres' && !(await postgresAvailable())) return;
-    t = await createTestApp({ storage, env: ENV });
-  });
-  afterAll(async () => t?.close());
-
-  /** Runs only when the storage is there (postgresAvailable warns loudly, or fails under CI). */
-  const storageIt = (name: string, body: (t: TestApp) => Promise<void>) =>
-    it(name, async () => {
-      if (t) await body(t);
+    beforeAll(async () => {
+      if (storage === 'postgres' && !(await postgresAvailable())) return;
+      t = await createTestApp({ storage, env: ENV });
     });
+    afterAll(async () => t?.close());
 
-  storageIt(
-    'when the right code is sent, then 200 with tokens, the user is created once and a second sign-in reuses it',
-    async (t) => {
-      const email = freshEmail('success');
-      const usersBefore = await t.container.store.users.count();
-      const sessionsBefore = await sessionCount(t);
+    /** Runs only when the storage is there (postgresAvailable warns loudly, or fails under CI). */
+    const storageIt = (name: string, body: (t: TestApp) => Promise<void>) =>
+      it(name, async () => {
+        if (t) await body(t);
+      });
 
-      const first = await verify(t, email, await t.requestCode(email.toUpperCase()));
-      t.clock.advance(COOLDOWN_MS);
-      const second = await verify(t, email, await t.requestCode(email));
+    storageIt(
+      'when the right code is sent, then 200 with tokens, the user is created once and a second sign-in reuses it',
+      async (t) => {
+        const email = freshEmail('success');
+        const usersBefore = await t.container.store.users.count();
+        const sessionsBefore = await sessionCount(t);
 
-      expect(first.status).toBe(200);
-      expectMatchesOpenApi(first, 'POST', '/v1/otp/verify');
-      expect(first.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { email } });
-      expect(second.status).toBe(200);
-      expect(second.body.user.id).toBe(first.body.user.id);
-      expect(second.body.session.id).not.toBe(first.body.session.id);
-      expect(await t.container.store.users.count()).toBe(usersBefore + 1);
-      expect(await sessionCount(t)).toBe(sessionsBefore + 2);
-      const user = await t.container.store.users.findByEmail(email);
-      expect(user?.id).toBe(first.body.user.id);
-      expect(user?.lastLoginAt).not.toBeNull();
-      const session = await t.container.store.sessions.findById(first.body.session.id);
-      expect(session).toMatchObject({ userId: first.body.user.id, revokedAt: null });
-      expect((await newestOtp(t, email)).consumedAt).not.toBeNull();
-      expect(t.logs).toContainEqual(
-        expect.objectContaining({ event: 'otp.verify.succeeded', userId: first.body.user.id }),
-      );
-    },
-  );
+        const first = await verify(t, email, await t.requestCode(email.toUpperCase()));
+        t.clock.advance(COOLDOWN_MS);
+        const second = await verify(t, email, await t.requestCode(email));
 
-  storageIt(
-    'when 20 verifies of the right code race, then exactly one wins and exactly one session exists',
-    async (t) => {
-      const email = freshEmail('race');
+        expect(first.status).toBe(200);
+        expectMatchesOpenApi(first, 'POST', '/v1/otp/verify');
+        expect(first.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { email } });
+        expect(second.status).toBe(200);
+        expect(second.body.user.id).toBe(first.body.user.id);
+        expect(second.body.session.id).not.toBe(first.body.session.id);
+        expect(await t.container.store.users.count()).toBe(usersBefore + 1);
+        expect(await sessionCount(t)).toBe(sessionsBefore + 2);
+        const user = await t.container.store.users.findByEmail(email);
+        expect(user?.id).toBe(first.body.user.id);
+        expect(user?.lastLoginAt).not.toBeNull();
+        const session = await t.container.store.sessions.findById(first.body.session.id);
+        expect(session).toMatchObject({ userId: first.body.user.id, revokedAt: null });
+        expect((await newestOtp(t, email)).consumedAt).not.toBeNull();
+        expect(t.logs).toContainEqual(
+          expect.objectContaining({ event: 'otp.verify.succeeded', userId: first.body.user.id }),
+        );
+      },
+    );
+
+    storageIt(
+      'when 20 verifies of the right code race, then exactly one wins and exactly one session exists',
+      async (t) => {
+        const email = freshEmail('race');
+        const code = await t.requestCode(email);
+        const sessionsBefore = await sessionCount(t);
+        const usersBefore = await t.container.store.users.count();
+
+        const answers = await Promise.all(Array.from({ length: 20 }, () => verify(t, email, code)));
+
+        const statuses = answers.map((r) => r.status).sort();
+        expect(statuses).toEqual([200, ...Array<number>(19).fill(401)]);
+        for (const loser of answers.filter((r) => r.status === 401)) {
+          expect(loser.body.code).toBe('invalid_code');
+        }
+        expect(await sessionCount(t)).toBe(sessionsBefore + 1);
+        expect(await t.container.store.users.count()).toBe(usersBefore + 1);
+      },
+    );
+
+    storageIt('when 4 wrong tries precede the right code, then it still signs in', async (t) => {
+      const email = freshEmail('four-wrong');
       const code = await t.requestCode(email);
-      const sessionsBefore = await sessionCount(t);
-      const usersBefore = await t.container.store.users.count();
 
-      const answers = await Promise.all(Array.from({ length: 20 }, () => verify(t, email, code)));
-
-      const statuses = answers.map((r) => r.status).sort();
-      expect(statuses).toEqual([200, ...Array<number>(19).fill(401)]);
-      for (const loser of answers.filter((r) => r.status === 401)) {
-        expect(loser.body.code).toBe('invalid_code');
-      }
-      expect(await sessionCount(t)).toBe(sessionsBefore + 1);
-      expect(await t.container.store.users.count()).toBe(usersBefore + 1);
-    },
-  );
-
-  storageIt('when 4 wrong tries precede the right code, then it still signs in', async (t) => {
-    const email = freshEmail('four-wrong');
-    const code = await t.requestCode(email);
-
-    for (let k = 1; k <= 4; k++) expect((await verify(t, email, wrongCode(code, k))).status).toBe(401);
-    const res = await verify(t, email, code);
-
-    expect(res.status).toBe(200);
-  });
-
-  storageIt(
-    'when 5 wrong tries have been made, then the right code is refused and no session is made',
-    async (t) => {
-      const email = freshEmail('five-wrong');
-      const code = await t.requestCode(email);
-      for (let k = 1; k <= 5; k++) await verify(t, email, wrongCode(code, k));
-      const sessionsBefore = await sessionCount(t);
-
+      for (let k = 1; k <= 4; k++) expect((await verify(t, email, wrongCode(code, k))).status).toBe(401);
       const res = await verify(t, email, code);
 
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBe('invalid_code');
-      expect((await newestOtp(t, email)).attempts).toBe(5);
-      expect(await sessionCount(t)).toBe(sessionsBefore);
-    },
-  );
+      expect(res.status).toBe(200);
+    });
 
-  storageIt(
-    'when 30 wrong guesses arrive at once, then at most 5 are evaluated and the code is dead afterwards',
-    async (t) => {
-      const email = freshEmail('burst');
-      const code = await t.requestCode(email);
-      const sessionsBefore = await sessionCount(t);
+    storageIt(
+      'when 5 wrong tries have been made, then the right code is refused and no session is made',
+      async (t) => {
+        const email = freshEmail('five-wrong');
+        const code = await t.requestCode(email);
+        for (let k = 1; k <= 5; k++) await verify(t, email, wrongCode(code, k));
+        const sessionsBefore = await sessionCount(t);
 
-      const answers = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => verify(t, email, wrongCode(code, i + 1))),
-      );
-      const afterwards = await verify(t, email, code);
+        const res = await verify(t, email, code);
 
-      expect(answers.every((r) => r.status === 401)).toBe(true);
-      expect((await newestOtp(t, email)).attempts).toBe(5);
-      expect(afterwards.status).toBe(401);
-      expect(afterwards.body.code).toBe('invalid_code');
-      expect(await sessionCount(t)).toBe(sessionsBefore);
-      expect(await t.container.store.users.findByEmail(email)).toBeUndefined();
-    },
-  );
-});
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('invalid_code');
+        expect((await newestOtp(t, email)).attempts).toBe(5);
+        expect(await sessionCount(t)).toBe(sessionsBefore);
+      },
+    );
+
+    storageIt(
+      'when 30 wrong guesses arrive at once, then at most 5 are evaluated and the code is dead afterwards',
+      async (t) => {
+        const email = freshEmail('burst');
+        const code = await t.requestCode(email);
+        const sessionsBefore = await sessionCount(t);
+
+        const answers = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => verify(t, email, wrongCode(code, i + 1))),
+        );
+        const afterwards = await verify(t, email, code);
+
+        expect(answers.every((r) => r.status === 401)).toBe(true);
+        expect((await newestOtp(t, email)).attempts).toBe(5);
+        expect(afterwards.status).toBe(401);
+        expect(afterwards.body.code).toBe('invalid_code');
+        expect(await sessionCount(t)).toBe(sessionsBefore);
+        expect(await t.container.store.users.findByEmail(email)).toBeUndefined();
+      },
+    );
+  },
+);

@@ -6,6 +6,7 @@ import { buildContainer, type Container, type Overrides } from '../../src/compos
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/infrastructure/logger';
 import { ManualClock } from '../../src/services/clock';
+import type { Store } from '../../src/services/ports';
 import { createTempDatabase } from './databases';
 import { RecordingMailer } from './recording-mailer';
 
@@ -29,8 +30,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The store as MongoDB's runs: without the optional one-step methods (admitCodeRequest,
+ * countVerifyAttempt, rotateRefreshToken), so every rule goes through its transaction.
+ */
+export function transactionsOnly(store: Store): Store {
+  return {
+    ...store,
+    admitCodeRequest: undefined,
+    countVerifyAttempt: undefined,
+    rotateRefreshToken: undefined,
+  };
+}
+
 export interface TestAppOptions {
-  storage?: 'pglite' | 'postgres';
+  /** `pglite-transactions`: PGlite through `transactionsOnly`. */
+  storage?: 'pglite' | 'pglite-transactions' | 'postgres';
   env?: Record<string, string>;
   overrides?: Overrides;
   /** Share an existing PostgreSQL database (multi-instance tests). */
@@ -84,6 +99,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const { createPgliteClient } = await import('../../src/repositories/sql/pglite-client');
     const { createSqlStore } = await import('../../src/repositories/sql/sql-store');
     store = createSqlStore(await createPgliteClient());
+    if (options.storage === 'pglite-transactions') store = transactionsOnly(store);
   }
   const container = await buildContainer(config, {
     clock,
