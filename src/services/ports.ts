@@ -311,6 +311,8 @@ export interface MailJob {
   email: string;
   expiresAt: string;
   locale: string;
+  /** The id of the request that asked for the code, so delivery lines can be joined to it. */
+  requestId?: string;
 }
 
 /** Email jobs, off the request path. */

@@ -104,6 +104,8 @@ describe('logs (PGlite, LOG_LEVEL=debug)', () => {
 
     const expected: Array<[string, string]> = [
       ['otp.requested', requested.headers['x-request-id']],
+      // The mail worker's line carries the id of the request that queued the job.
+      ['email.sent', requested.headers['x-request-id']],
       ['otp.verify.failed', wrong.headers['x-request-id']],
       ['otp.verify.succeeded', verified.headers['x-request-id']],
       ['session.revoked', deleted.headers['x-request-id']],

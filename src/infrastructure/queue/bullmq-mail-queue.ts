@@ -124,6 +124,7 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
     if (!expired) failedJobs.inc();
     o.logger.error('otp email failed', {
       event: 'email.failed',
+      requestId: job.data.requestId,
       otpId: job.data.otpId,
       attempt: job.attemptsMade,
       expired,

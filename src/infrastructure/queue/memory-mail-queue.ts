@@ -47,6 +47,7 @@ export function createMemoryMailQueue(deps: {
         deps.metrics.emails.inc({ outcome: 'failed' });
         deps.logger.error('otp email failed', {
           event: 'email.failed',
+          requestId: job.requestId,
           otpId: job.otpId,
           attempt,
           permanent,

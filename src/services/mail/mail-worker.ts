@@ -81,6 +81,7 @@ export function createOtpMailProcessor(deps: {
     const { messageId } = result;
     deps.logger.info('otp email sent', {
       event: 'email.sent',
+      requestId: job.requestId,
       emailHash: deps.emailHash(job.email),
       transport: result.provider ?? deps.mailer.name,
       messageId,

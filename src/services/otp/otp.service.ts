@@ -199,6 +199,7 @@ export class OtpService {
       email,
       expiresAt: input.expiresAt.toISOString(),
       locale: ctx.locale,
+      requestId: ctx.requestId,
     });
     metrics.otpRequests.inc({ outcome: 'queued' });
     this.deps.logger.info('otp requested', audit);
