@@ -37,35 +37,6 @@ export interface SuppressionCheck {
 
 const HOUR = 3_600_000;
 
-/**
- * A guess counted in a transaction of the caller's (see `Store.countVerifyAttempt`, which a SQL
- * store does in one statement, migration 5; the contract tests hold both to the same cases).
- */
-export async function countVerifyAttempt(
-  tx: Repositories,
-  input: VerifyAttemptInput,
-): Promise<VerifyAttemptOutcome> {
-  const { email, ip, now } = input;
-  await tx.otps.lockEmail(email);
-  const hourAgo = new Date(now.getTime() - HOUR);
-  for (const [by, max] of [
-    [{ ip }, input.maxFailedPerIpPerHour],
-    [{ email }, input.maxFailedPerEmailPerHour],
-  ] as const) {
-    if ((await tx.authFailures.countSince(by, hourAgo)) >= max) {
-      const oldest = (await tx.authFailures.oldestSince(by, hourAgo)) ?? now;
-      return { kind: 'locked', retryAfterSeconds: (oldest.getTime() + HOUR - now.getTime()) / 1000 };
-    }
-  }
-  const newest = await tx.otps.lockNewest(email, input.activeCodes);
-  const live = newest.filter(
-    (o) => o.codeHash !== null && !o.consumedAt && o.expiresAt > now && o.attempts < input.maxAttempts,
-  );
-  await tx.otps.incrementAttempts(live.map((o) => o.id));
-  await tx.authFailures.record({ email, ip, at: now });
-  return { kind: 'counted', candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string })) };
-}
-
 const rateLimited = (retryAfterSeconds: number, detail: string) =>
   new AppError({
     code: ErrorCode.rateLimited,
@@ -107,6 +78,35 @@ export async function admitCodeRequest(
     expiresAt: input.expiresAt,
   });
   return { kind: 'created', otpId };
+}
+
+/**
+ * A guess counted in a transaction of the caller's (see `Store.countVerifyAttempt`, which a SQL
+ * store does in one statement, migration 5; the contract tests hold both to the same cases).
+ */
+export async function countVerifyAttempt(
+  tx: Repositories,
+  input: VerifyAttemptInput,
+): Promise<VerifyAttemptOutcome> {
+  const { email, ip, now } = input;
+  await tx.otps.lockEmail(email);
+  const hourAgo = new Date(now.getTime() - HOUR);
+  for (const [by, max] of [
+    [{ ip }, input.maxFailedPerIpPerHour],
+    [{ email }, input.maxFailedPerEmailPerHour],
+  ] as const) {
+    if ((await tx.authFailures.countSince(by, hourAgo)) >= max) {
+      const oldest = (await tx.authFailures.oldestSince(by, hourAgo)) ?? now;
+      return { kind: 'locked', retryAfterSeconds: (oldest.getTime() + HOUR - now.getTime()) / 1000 };
+    }
+  }
+  const newest = await tx.otps.lockNewest(email, input.activeCodes);
+  const live = newest.filter(
+    (o) => o.codeHash !== null && !o.consumedAt && o.expiresAt > now && o.attempts < input.maxAttempts,
+  );
+  await tx.otps.incrementAttempts(live.map((o) => o.id));
+  await tx.authFailures.record({ email, ip, at: now });
+  return { kind: 'counted', candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string })) };
 }
 
 /**
