@@ -220,24 +220,31 @@ async function main() {
 
   const rows: Row[] = [];
   let serviceArgs: string[] = [];
+  const baselines: Row[] = [];
   const add = async (name: string, pid: number, opts: CannonOptions) => {
-    if (ONLY && rows.length > 0 && !name.includes(ONLY)) return;
+    if (ONLY && !name.includes(ONLY)) return;
     rows.push(await measure(name, pid, opts));
   };
   const children: ChildProcess[] = [];
   try {
-    const basePort = await freePort();
-    const hello = `const e=require('express');const a=e();a.get('/',(q,s)=>s.send('Hello World!'));a.listen(${basePort},'127.0.0.1')`;
-    const base = startPinned(['-e', hello], {
-      PATH: process.env.PATH,
-      NODE_PATH: join(root, 'node_modules'),
-    });
-    children.push(base);
-    await waitHttp(`http://127.0.0.1:${basePort}/`);
-    await add('express hello-world (baseline)', base.pid as number, {
-      url: `http://127.0.0.1:${basePort}/`,
-    });
-    base.kill();
+    // The baseline is measured before the service and again after it: this host drifts over
+    // a run's minutes, and the ratios use the mean of the two (both rows are printed).
+    const baselineRow = async (when: string) => {
+      const basePort = await freePort();
+      const hello = `const e=require('express');const a=e();a.get('/',(q,s)=>s.send('Hello World!'));a.listen(${basePort},'127.0.0.1')`;
+      const base = startPinned(['-e', hello], {
+        PATH: process.env.PATH,
+        NODE_PATH: join(root, 'node_modules'),
+      });
+      children.push(base);
+      await waitHttp(`http://127.0.0.1:${basePort}/`);
+      const row = await measure(`express hello-world (baseline, ${when})`, base.pid as number, {
+        url: `http://127.0.0.1:${basePort}/`,
+      });
+      base.kill();
+      return row;
+    };
+    baselines.push(await baselineRow('before'));
 
     // The V8 flags of `npm start` (the heap ceiling), then any extra ones for profiling.
     const startFlags = (
@@ -314,6 +321,7 @@ async function main() {
     });
     svc.kill('SIGTERM');
     await new Promise((r) => svc.once('exit', r));
+    baselines.push(await baselineRow('after'));
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await sleep(200);
@@ -326,25 +334,26 @@ async function main() {
     redis.destroy();
   }
 
-  const baseline = rows[0].rps;
+  const mean = (f: (r: Row) => number) => baselines.reduce((sum, r) => sum + f(r), 0) / baselines.length;
+  const baseline = mean((r) => r.rps);
   console.log(
     `\n${os.cpus()[0].model}, ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
   );
   console.log(
     `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; LOG_LEVEL=${env.LOG_LEVEL}; service: node ${serviceArgs.join(' ')}\n`,
   );
-  const baseCpu = rows[0].cpuUs;
+  const baseCpu = mean((r) => r.cpuUs);
   console.log(
     '| endpoint | req/s | p50 ms | p99 ms | errors | statuses | peak RSS MB | ratio | CPU µs/req | CPU ratio |',
   );
   console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---:|');
-  for (const r of rows) {
+  for (const r of [baselines[0], ...rows, ...baselines.slice(1)]) {
     console.log(
       `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.statuses} | ${r.rssMb.toFixed(0)} | ${(r.rps / baseline).toFixed(2)} | ${r.cpuUs.toFixed(0)} | ${(baseCpu / r.cpuUs).toFixed(2)} |`,
     );
   }
   console.log(
-    '\nratio = req/s ÷ baseline req/s in this run; CPU ratio = baseline CPU per request ÷ this CPU per request (what one dedicated core would give).',
+    "\nratio = req/s ÷ the mean of the two baselines in this run; CPU ratio = the baselines' mean CPU per request ÷ this CPU per request (what one dedicated core would give).",
   );
 }
 
