@@ -45,6 +45,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 3;
 const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * BENCH_PIN_BACKENDS=1 keeps PostgreSQL (the run's backends) and Redis (a private server) on
+ * CPU 1: woken by the service's writes, the kernel tends to run them on the waker's CPU, where
+ * they take turns with the service and show up in its profile as time inside `writev`. Off by
+ * default: on two cores it moves the contention to CPU 1 (with autocannon) rather than
+ * removing it, and measured no faster (docs/performance.md).
+ */
+const PIN_BACKENDS = process.env.BENCH_PIN_BACKENDS === '1';
 const root = join(__dirname, '..');
 const canPin = os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 
@@ -62,6 +70,44 @@ if (canPin && !process.env.BENCH_PINNED) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A private Redis on CPU 1 for the run, when redis-server is installed; else the shared one. */
+async function privateRedis(): Promise<{ url: string; stop: () => void } | undefined> {
+  if (process.env.BENCH_REDIS_URL || !PIN_BACKENDS || !canPin) return undefined;
+  const port = await freePort();
+  const child = spawn(
+    'taskset',
+    [
+      '-c',
+      '1',
+      'redis-server',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    { stdio: 'ignore' },
+  );
+  child.on('error', () => undefined);
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 50 && child.exitCode === null; i++) {
+    const probe = createClient({ url, socket: { reconnectStrategy: false } });
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.destroy();
+      return { url, stop: () => child.kill() };
+    } catch {
+      await sleep(100);
+    }
+  }
+  child.kill();
+  return undefined;
+}
 const freePort = () =>
   new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -169,6 +215,8 @@ async function main() {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const dbUrl = Object.assign(new URL(PG_ADMIN), { pathname: `/${dbName}` }).toString();
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
+  const ownRedis = await privateRedis();
+  const redisUrl = ownRedis?.url ?? REDIS_URL;
   const secret = randomBytes(32).toString('hex');
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -178,7 +226,7 @@ async function main() {
     HOST: '127.0.0.1',
     SESSION_SECRET: secret,
     POSTGRESQL_URL: dbUrl,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: prefix,
     REDIS_COMMAND_TIMEOUT_MS: '1000',
     // Production refuses the console transport; no mail is sent: the worker runs elsewhere.
@@ -226,6 +274,21 @@ async function main() {
     rows.push(await measure(name, pid, opts));
   };
   const children: ChildProcess[] = [];
+  // The run's own PostgreSQL backends (its database's), moved to CPU 1 as they appear.
+  const pinned = new Set<number>();
+  const pinBackends = setInterval(() => {
+    if (!PIN_BACKENDS || !canPin) return;
+    admin
+      .query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])
+      .then(({ rows: backends }) => {
+        for (const { pid } of backends) {
+          if (pinned.has(pid)) continue;
+          pinned.add(pid);
+          spawnSync('taskset', ['-p', '-c', '1', String(pid)], { stdio: 'ignore' });
+        }
+      })
+      .catch(() => undefined);
+  }, 250);
   try {
     // The baseline is measured before the service and again after it: this host drifts over
     // a run's minutes, and the ratios use the mean of the two (both rows are printed).
@@ -323,15 +386,19 @@ async function main() {
     await new Promise((r) => svc.once('exit', r));
     baselines.push(await baselineRow('after'));
   } finally {
+    clearInterval(pinBackends);
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await sleep(200);
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
-    const redis = createClient({ url: REDIS_URL });
-    await redis.connect();
-    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
-      if (keys.length) await redis.del(keys);
-    redis.destroy();
+    if (ownRedis) ownRedis.stop();
+    else {
+      const redis = createClient({ url: redisUrl });
+      await redis.connect();
+      for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
+        if (keys.length) await redis.del(keys);
+      redis.destroy();
+    }
   }
 
   const mean = (f: (r: Row) => number) => baselines.reduce((sum, r) => sum + f(r), 0) / baselines.length;
@@ -340,7 +407,7 @@ async function main() {
     `\n${os.cpus()[0].model}, ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
   );
   console.log(
-    `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; LOG_LEVEL=${env.LOG_LEVEL}; service: node ${serviceArgs.join(' ')}\n`,
+    `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; PostgreSQL backends and Redis ${PIN_BACKENDS && canPin ? `on CPU 1${ownRedis ? ' (a private redis-server)' : ' (Redis: the shared server, not pinned)'}` : 'not pinned'}; LOG_LEVEL=${env.LOG_LEVEL}; service: node ${serviceArgs.join(' ')}\n`,
   );
   const baseCpu = mean((r) => r.cpuUs);
   console.log(
