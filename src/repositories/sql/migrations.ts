@@ -184,18 +184,19 @@ CREATE FUNCTION otp_count_verify_attempt(
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
   hour_ago timestamptz := p_now - interval '1 hour';
+  spent integer;
   oldest timestamptz;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended(p_email, 0));
-  IF (SELECT count(*) FROM auth_failures WHERE ip = p_ip AND created_at > hour_ago) >= p_max_failed_per_ip THEN
-    SELECT min(created_at) INTO oldest FROM auth_failures WHERE ip = p_ip AND created_at > hour_ago;
-    RETURN QUERY SELECT 'locked'::text,
-      extract(epoch FROM coalesce(oldest, p_now) + interval '1 hour' - p_now)::double precision * 1000,
-      NULL::uuid, NULL::text;
-    RETURN;
+  -- The IP's budget, then the address's; the first spent one answers (count and oldest at once).
+  SELECT count(*), min(created_at) INTO spent, oldest FROM auth_failures WHERE ip = p_ip AND created_at > hour_ago;
+  IF spent < p_max_failed_per_ip THEN
+    SELECT count(*), min(created_at) INTO spent, oldest FROM auth_failures WHERE email = p_email AND created_at > hour_ago;
+    IF spent < p_max_failed_per_email THEN
+      spent := NULL;
+    END IF;
   END IF;
-  IF (SELECT count(*) FROM auth_failures WHERE email = p_email AND created_at > hour_ago) >= p_max_failed_per_email THEN
-    SELECT min(created_at) INTO oldest FROM auth_failures WHERE email = p_email AND created_at > hour_ago;
+  IF spent IS NOT NULL THEN
     RETURN QUERY SELECT 'locked'::text,
       extract(epoch FROM coalesce(oldest, p_now) + interval '1 hour' - p_now)::double precision * 1000,
       NULL::uuid, NULL::text;
