@@ -34,10 +34,12 @@ const npmScripts = (JSON.parse(read('package.json')) as { scripts: Record<string
 const HEAP_FLAGS = npmScripts.start.split(' ').filter((a) => a.startsWith('--'));
 
 describe('node flags', () => {
-  it('when npm start and npm run worker start node, then both set the same old-space ceiling and young generation', () => {
+  it('when npm start and npm run worker start node, then both set the same old-space ceiling, young generation, heap growth and V8 thread pool', () => {
     expect(HEAP_FLAGS).toEqual([
       expect.stringMatching(/^--max-old-space-size=\d+$/),
       expect.stringMatching(/^--max-semi-space-size=\d+$/),
+      expect.stringMatching(/^--heap-growing-percent=\d+$/),
+      expect.stringMatching(/^--v8-pool-size=\d+$/),
     ]);
     expect(npmScripts.start).toBe(`node ${HEAP_FLAGS.join(' ')} dist/main.js`);
     expect(npmScripts.worker).toBe(`node ${HEAP_FLAGS.join(' ')} dist/worker.js`);
