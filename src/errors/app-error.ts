@@ -21,7 +21,12 @@ export class AppError extends Error {
   readonly errors?: Array<{ field: string; message: string }>;
 
   constructor(options: AppErrorOptions) {
+    // An AppError is an answer, not a fault: its own stack is never logged (its cause's is),
+    // and capturing one cost ~14 µs on every 4xx (2.7 % of a wrong verify's CPU).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(options.detail ?? ERROR_TITLES[options.code], { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'AppError';
     this.code = options.code;
     this.status = options.status;
