@@ -233,7 +233,15 @@ export type CodeRequestOutcome =
   | { kind: 'cooldown'; retryAfterSeconds: number }
   | { kind: 'ip_capped' }
   | { kind: 'capped' }
-  | { kind: 'created'; otpId: string };
+  | {
+      kind: 'created';
+      otpId: string;
+      /**
+       * Whether the address is on the suppression list, when the store read it in the same
+       * step (the SQL stores); absent when the caller must ask (`SuppressionCheck`).
+       */
+      suppressed?: boolean;
+    };
 
 /** One guess at a code, counted before it is compared (see `Store.countVerifyAttempt`). */
 export interface VerifyAttemptInput {

@@ -118,6 +118,21 @@ describe('suppression list and delivery status', () => {
 });
 
 describe('suppression check overrides and recording faults', () => {
+  it('when the store admits requests without reading the list (as MongoDB does), then the OTP flow asks the list itself', async () => {
+    const t = await createTestApp({ storage: 'pglite-transactions' });
+    try {
+      expect(t.container.store.admitCodeRequest).toBeUndefined();
+      await t.container.suppressions.add('listed@example.com');
+      await t.http.post('/v1/otp/request').send({ email: 'listed@example.com' }).expect(202);
+      await t.http.post('/v1/otp/request').send({ email: 'open@example.com' }).expect(202);
+      await t.container.queue.drain();
+      expect(t.mailer.sent.map((m) => m.to)).toEqual(['open@example.com']);
+      expect(await t.container.metrics.registry.metrics()).toMatch(/^emails_suppressed_total 1$/m);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('when a test passes its own suppression check, then the OTP flow uses it instead of the list', async () => {
     const t = await createTestApp({
       overrides: { suppressions: { isSuppressed: async (e) => e.startsWith('blocked') } },

@@ -893,6 +893,31 @@ export function runRepositoryContract(
           expect(await s.otps.countCreatedSince({ email }, plus(at, -HOUR))).toBe(1);
         });
       });
+
+      if (options.admitsInOneStep) {
+        test('when the store admits in one step, then it also tells whether the address is suppressed, and only for a created code', async (s) => {
+          const listed = request({ email: uniqueEmail('suppressed') });
+          await s.suppressions.add({
+            email: listed.email,
+            reason: 'bounce',
+            source: 'test',
+            createdAt: listed.now,
+          });
+          expect(await inOneStep(s, listed)).toMatchObject({ kind: 'created', suppressed: true });
+
+          const clean = request();
+          expect(await inOneStep(s, clean)).toMatchObject({ kind: 'created', suppressed: false });
+
+          // A refused request reads nothing more: the cooldown answer is as before.
+          const again = { ...listed, requestIp: uniqueIp(), now: plus(listed.now, 10 * SECOND) };
+          expect(await inOneStep(s, again)).toEqual({ kind: 'cooldown', retryAfterSeconds: 50 });
+
+          // Removed from the list, the next admitted request says so.
+          await s.suppressions.remove(listed.email);
+          const later = { ...listed, requestIp: uniqueIp(), now: plus(listed.now, 2 * MINUTE) };
+          expect(await inOneStep(s, later)).toMatchObject({ kind: 'created', suppressed: false });
+        });
+      }
     });
 
     describe('verify attempt counting', () => {

@@ -143,14 +143,21 @@ export function createSqlAuthFailureRepository(db: Queryable): AuthFailureReposi
   };
 }
 
-/** `Store.admitCodeRequest` for the SQL stores: one call of otp_admit_request (migration 4). */
+/**
+ * `Store.admitCodeRequest` for the SQL stores: one call of otp_admit_request (migrations 4
+ * and 6), which also tells whether an admitted address is on the suppression list.
+ */
 export async function admitCodeRequestSql(
   db: Queryable,
   input: CodeRequestInput,
 ): Promise<CodeRequestOutcome> {
   const id = uuidv4();
-  const [row] = await db.query<{ outcome: CodeRequestOutcome['kind']; retry_after_ms: number | null }>(
-    'SELECT outcome, retry_after_ms FROM otp_admit_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+  const [row] = await db.query<{
+    outcome: CodeRequestOutcome['kind'];
+    retry_after_ms: number | null;
+    suppressed: boolean | null;
+  }>(
+    'SELECT outcome, retry_after_ms, suppressed FROM otp_admit_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
     [
       id,
       input.email,
@@ -168,7 +175,7 @@ export async function admitCodeRequestSql(
     case 'cooldown':
       return { kind: 'cooldown', retryAfterSeconds: Number(row.retry_after_ms) / 1000 };
     case 'created':
-      return { kind: 'created', otpId: id };
+      return { kind: 'created', otpId: id, suppressed: row.suppressed === true };
     default:
       return { kind: row.outcome };
   }

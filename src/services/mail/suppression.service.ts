@@ -110,14 +110,21 @@ export class SuppressionService {
     return address !== undefined && (await this.deps.repo.find(address)) !== undefined;
   }
 
-  /** The check the OTP flow runs before queueing: each email it stops is counted. */
+  /**
+   * The check the OTP flow runs before queueing: each email it stops is counted. The list is
+   * the store's, so a SQL store's answer from the admission step stands for the lookup.
+   */
   sendGuard(): SuppressionCheck {
+    const count = (suppressed: boolean) => {
+      if (suppressed) this.deps.metrics.emailsSuppressed.inc();
+    };
     return {
       isSuppressed: async (email) => {
         const suppressed = await this.isSuppressed(email);
-        if (suppressed) this.deps.metrics.emailsSuppressed.inc();
+        count(suppressed);
         return suppressed;
       },
+      readByStore: count,
     };
   }
 }

@@ -33,6 +33,12 @@ export interface OtpPolicy {
 /** Tells whether an address must not be mailed (bounces, complaints); the caller's answer never changes. */
 export interface SuppressionCheck {
   isSuppressed(email: string): Promise<boolean>;
+  /**
+   * Present when the list is the store's own: a store that read it while admitting the
+   * request (`CodeRequestOutcome.suppressed`) is then taken at its word, and this is told
+   * the answer (to count it) instead of `isSuppressed` being asked.
+   */
+  readByStore?(suppressed: boolean): void;
 }
 
 const HOUR = 3_600_000;
@@ -131,6 +137,17 @@ export class OtpService {
     },
   ) {}
 
+  /** The store's answer when it read the suppression list in the admission step, else the check's. */
+  private async suppressed(email: string, readByStore: boolean | undefined): Promise<boolean> {
+    const check = this.deps.suppressions;
+    if (!check) return false;
+    if (readByStore !== undefined && check.readByStore) {
+      check.readByStore(readByStore);
+      return readByStore;
+    }
+    return check.isSuppressed(email);
+  }
+
   /** An existing user always passes; a new address only inside the signups rollout. */
   private async signUpAllowed(users: Pick<UserRepository, 'findByEmail'>, email: string): Promise<boolean> {
     if (!this.deps.canSignUp) return true;
@@ -183,7 +200,7 @@ export class OtpService {
       this.deps.logger.warn('otp request throttled', audit);
       return;
     }
-    if (await this.deps.suppressions?.isSuppressed(email)) {
+    if (await this.suppressed(email, outcome.suppressed)) {
       metrics.otpRequests.inc({ outcome: 'suppressed' });
       this.deps.logger.info('otp request for suppressed address', { ...audit, outcome: 'suppressed' });
       return;
