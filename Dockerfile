@@ -34,4 +34,4 @@ EXPOSE 5000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=32", "--heap-growing-percent=100", "--v8-pool-size=1", "dist/main.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=32", "--heap-growing-percent=75", "--v8-pool-size=1", "dist/main.js"]
