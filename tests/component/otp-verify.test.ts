@@ -1,5 +1,8 @@
 import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
+import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
+import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import type { Store } from '../../src/services/ports';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -141,3 +144,57 @@ describe.each<Storage>(['pglite', 'pglite-transactions', 'postgres'])(
     );
   },
 );
+
+describe('a sign-in whose transaction is run twice', () => {
+  /**
+   * MongoDB's withTransaction reruns the callback after a transient error (a write conflict, a
+   * failover): the first run is rolled back, the second commits. Here PGlite's transaction is
+   * driven the same way, once, so the sign-in's side effects outside the database show whether
+   * they were made per run or per commit. The guess is counted by the store's one-step
+   * function, so the sign-in is the only transaction of the verify.
+   */
+  function rerunningOnce(store: Store) {
+    const rolledBack = new Error('transient: rolled back, the callback runs again');
+    const wrapped = {
+      ...store,
+      armed: false,
+      reruns: 0,
+      async transaction<T>(
+        fn: (tx: Parameters<Parameters<Store['transaction']>[0]>[0]) => Promise<T>,
+      ): Promise<T> {
+        if (wrapped.armed) {
+          wrapped.armed = false;
+          wrapped.reruns += 1;
+          await store
+            .transaction(async (tx) => {
+              await fn(tx);
+              throw rolledBack;
+            })
+            .catch((err: unknown) => {
+              if (err !== rolledBack) throw err;
+            });
+        }
+        return store.transaction(fn);
+      },
+    };
+    return wrapped;
+  }
+
+  it('when the sign-in transaction is rerun, then one session exists and sessions_created_total counts one', async () => {
+    const store = rerunningOnce(createSqlStore(await createPgliteClient()));
+    const t = await createTestApp({ overrides: { store } });
+    try {
+      const email = 'rerun@example.com';
+      const code = await t.requestCode(email);
+      store.armed = true;
+      const res = await t.http.post('/v1/otp/verify').send({ email, code });
+
+      expect(res.status).toBe(200);
+      expect(store.reruns).toBe(1);
+      expect(await store.sessions.count({})).toBe(1);
+      expect(await t.container.metrics.registry.metrics()).toMatch(/^sessions_created_total 1$/m);
+    } finally {
+      await t.close();
+    }
+  });
+});

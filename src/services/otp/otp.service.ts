@@ -273,6 +273,7 @@ export class OtpService {
       throw new AppError({ code: ErrorCode.invalidCode, status: 401 });
     }
     metrics.otpVerifications.inc({ result: 'success' });
+    metrics.sessionsCreated.inc();
     this.deps.logger.info('otp verify succeeded', {
       event: 'otp.verify.succeeded',
       ...audit,

@@ -96,7 +96,8 @@ export class SessionService {
       createdAt: now,
       rotatedAt: null,
     });
-    this.deps.metrics.sessionsCreated.inc();
+    // Counted by the caller once the transaction has committed: a store may run this callback
+    // more than once (MongoDB's withTransaction reruns it after a transient error).
     return { session, refreshToken };
   }
 
