@@ -218,46 +218,4 @@ END
 $fn$;
 `,
   },
-  {
-    id: 6,
-    name: 'otp_admit_request also tells whether the address is suppressed',
-    // The suppression lookup that followed every admitted request, in the same call: one round
-    // trip less per code request. Same arguments; the new column is read by name, so an
-    // instance still on the old code reads the two it knows.
-    sql: `
-DROP FUNCTION otp_admit_request(uuid, text, text, text, timestamptz, timestamptz, integer, integer, integer, integer);
-CREATE FUNCTION otp_admit_request(
-  p_id uuid, p_email text, p_domain text, p_ip text, p_now timestamptz, p_expires_at timestamptz,
-  p_cooldown_seconds integer, p_max_per_ip integer, p_max_per_email integer, p_max_per_domain integer
-) RETURNS TABLE (outcome text, retry_after_ms double precision, suppressed boolean)
-LANGUAGE plpgsql VOLATILE AS $fn$
-DECLARE
-  latest timestamptz;
-  cooldown_ends timestamptz;
-  hour_ago timestamptz := p_now - interval '1 hour';
-BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_email, 0));
-  SELECT created_at INTO latest FROM otps WHERE email = p_email ORDER BY created_at DESC LIMIT 1;
-  cooldown_ends := latest + make_interval(secs => p_cooldown_seconds);
-  IF cooldown_ends > p_now THEN
-    RETURN QUERY SELECT 'cooldown'::text, extract(epoch FROM cooldown_ends - p_now)::double precision * 1000, NULL::boolean;
-    RETURN;
-  END IF;
-  IF (SELECT count(*) FROM otps WHERE request_ip = p_ip AND created_at > hour_ago) >= p_max_per_ip THEN
-    RETURN QUERY SELECT 'ip_capped'::text, NULL::double precision, NULL::boolean;
-    RETURN;
-  END IF;
-  IF (SELECT count(*) FROM otps WHERE email = p_email AND created_at > hour_ago) >= p_max_per_email
-     OR (SELECT count(*) FROM otps WHERE email_domain = p_domain AND created_at > hour_ago) >= p_max_per_domain THEN
-    RETURN QUERY SELECT 'capped'::text, NULL::double precision, NULL::boolean;
-    RETURN;
-  END IF;
-  INSERT INTO otps (id, email, email_domain, purpose, request_ip, created_at, expires_at)
-  VALUES (p_id, p_email, p_domain, 'login', p_ip, p_now, p_expires_at);
-  RETURN QUERY SELECT 'created'::text, NULL::double precision,
-    EXISTS (SELECT 1 FROM email_suppressions s WHERE s.email = p_email);
-END
-$fn$;
-`,
-  },
 ];

@@ -144,8 +144,9 @@ export function createSqlAuthFailureRepository(db: Queryable): AuthFailureReposi
 }
 
 /**
- * `Store.admitCodeRequest` for the SQL stores: one call of otp_admit_request (migrations 4
- * and 6), which also tells whether an admitted address is on the suppression list.
+ * `Store.admitCodeRequest` for the SQL stores: one call of otp_admit_request (migration 4).
+ * The same statement reads the suppression list for an admitted address, the lookup the
+ * caller would otherwise make next.
  */
 export async function admitCodeRequestSql(
   db: Queryable,
@@ -157,7 +158,9 @@ export async function admitCodeRequestSql(
     retry_after_ms: number | null;
     suppressed: boolean | null;
   }>(
-    'SELECT outcome, retry_after_ms, suppressed FROM otp_admit_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+    `SELECT a.outcome, a.retry_after_ms,
+            a.outcome = 'created' AND EXISTS (SELECT 1 FROM email_suppressions s WHERE s.email = $2) AS suppressed
+       FROM otp_admit_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) a`,
     [
       id,
       input.email,
