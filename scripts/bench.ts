@@ -7,7 +7,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { buildContainer } from '../src/composition-root';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/infrastructure/logger';
 import type { Mailer, OutgoingEmail } from '../src/services/ports';
+import { freePort, sleep, startPrivateRedis } from '../tests/helpers/private-redis';
 
 /** The part of autocannon's API used here (the package ships no types). */
 interface CannonRequest {
@@ -69,52 +69,16 @@ if (canPin && !process.env.BENCH_PINNED) {
   process.exit(r.status ?? 1);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** A private Redis on CPU 1 for the run, when redis-server is installed; else the shared one. */
 async function privateRedis(): Promise<{ url: string; stop: () => void } | undefined> {
   if (process.env.BENCH_REDIS_URL || !PIN_BACKENDS || !canPin) return undefined;
-  const port = await freePort();
-  const child = spawn(
-    'taskset',
-    [
-      '-c',
-      '1',
-      'redis-server',
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: 'ignore' },
-  );
-  child.on('error', () => undefined);
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && child.exitCode === null; i++) {
-    const probe = createClient({ url, socket: { reconnectStrategy: false } });
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.destroy();
-      return { url, stop: () => child.kill() };
-    } catch {
-      await sleep(100);
-    }
+  try {
+    const redis = await startPrivateRedis({ cpu: 1 });
+    return { url: redis.url, stop: () => void redis.stop() };
+  } catch {
+    return undefined;
   }
-  child.kill();
-  return undefined;
 }
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 function startPinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const [cmd, argv] = canPin ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];

@@ -1,7 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createClient } from 'redis';
+
+// Free of jest, so scripts/bench.ts can start one too.
+export { freePort, sleep, startPrivateRedis, waitFor, type PrivateRedis } from './private-redis';
 
 /** The shared Redis of this machine (CI's workflow may point elsewhere). */
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -73,85 +75,6 @@ export async function dumpKeys(url: string, prefix: string): Promise<string> {
     client.destroy();
   }
   return out.join('\n');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-  what = 'condition',
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** A redis-server of the test's own on a free port, which the test may stop, pause and restart. */
-export interface PrivateRedis {
-  url: string;
-  stop(): Promise<void>;
-  pause(): void;
-  resume(): void;
-  start(): Promise<void>;
-}
-
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--daemonize',
-        'no',
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitFor(
-      () =>
-        spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG',
-      10_000,
-      'the private redis-server',
-    );
-  };
-  await start();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      const c = child;
-      if (!c || c.exitCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGCONT');
-      c.kill('SIGKILL');
-      await exited;
-    },
-    pause: () => child?.kill('SIGSTOP'),
-    resume: () => child?.kill('SIGCONT'),
-    start,
-  };
 }
 
 /** The value of one series of a metric of an app (0 when absent). */
