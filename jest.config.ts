@@ -13,7 +13,7 @@ const config: Config = {
   },
   testTimeout: 30_000,
   maxWorkers: 2,
-  collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/process-signals.ts'],
+  collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/platform/process-signals.ts'],
   coverageReporters: ['text-summary', 'lcov', 'json-summary'],
   coverageThreshold: {
     global: { lines: 85, branches: 85 },

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
 import { buildContainer } from '../src/composition-root';
-import { loadConfig } from '../src/config/config';
-import { createLogger } from '../src/infrastructure/logger';
-import type { Mailer, OutgoingEmail } from '../src/services/ports';
+import { loadConfig } from '../src/platform/config/config';
+import { createLogger } from '../src/platform/logger';
+import type { Mailer, OutgoingEmail } from '../src/store/ports';
 import { freePort, sleep, startPrivateRedis } from '../tests/helpers/private-redis';
 
 /** The part of autocannon's API used here (the package ships no types). */

@@ -4,7 +4,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SUPPORTED_LOCALES, renderOtpEmail, type EmailBrand } from '../src/services/mail/otp-email.template';
+import {
+  SUPPORTED_LOCALES,
+  renderOtpEmail,
+  type EmailBrand,
+} from '../src/modules/email/templates/otp-email.template';
 
 const OUT_DIR = resolve(__dirname, '..', 'email-preview');
 

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { envSchema } from '../src/config/config.schema';
+import { envSchema } from '../src/platform/config/config.schema';
 
 interface KeyDescription {
   flags?: { description?: string; default?: unknown };
@@ -29,7 +29,7 @@ export function renderEnvExample(): string {
   const lines = [
     '# otp-login-api configuration. Every variable is optional in development;',
     '# NODE_ENV=production refuses to start until the production ones are set.',
-    '# Generated from src/config/config.schema.ts by `npm run docs:env`.',
+    '# Generated from src/platform/config/config.schema.ts by `npm run docs:env`.',
     '',
   ];
   for (const v of describeEnv()) {

@@ -1,10 +1,10 @@
 /* Applies pending SQL migrations to the configured database (POSTGRESQL_URL / DATABASE_URL, or PGlite in DATA_DIR). */
 import 'dotenv/config';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/config';
-import { createPgliteClient } from '../src/repositories/sql/pglite-client';
-import { createPostgresClient } from '../src/repositories/sql/postgres-client';
-import { migrateSql } from '../src/repositories/sql/sql-store';
+import { loadConfig } from '../src/platform/config/config';
+import { createPgliteClient } from '../src/platform/sql/pglite-client';
+import { createPostgresClient } from '../src/platform/sql/postgres-client';
+import { migrateSql } from '../src/store/sql/sql-store';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

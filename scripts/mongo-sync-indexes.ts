@@ -1,15 +1,15 @@
 /*
  * Deploy step for MongoDB (`npm run db:indexes`): creates every collection and makes each one's
- * indexes exactly those declared in src/repositories/mongo/mongo-models.ts (mongoose
+ * indexes exactly those declared in src/store/mongo/mongo-models.ts (mongoose
  * syncIndexes: missing ones are built, ones whose options changed are rebuilt, undeclared ones
  * are dropped). Safe to run twice: the second run changes nothing. Production never builds
  * indexes at start and refuses to start while one is missing.
  */
 import 'dotenv/config';
-import { loadConfig } from '../src/config/config';
-import { syncIndexes } from '../src/repositories/mongo/mongo-indexes';
-import { createModels } from '../src/repositories/mongo/mongo-models';
-import { connectMongo } from '../src/repositories/mongo/mongo-store';
+import { loadConfig } from '../src/platform/config/config';
+import { syncIndexes } from '../src/store/mongo/mongo-indexes';
+import { createModels } from '../src/store/mongo/mongo-models';
+import { connectMongo } from '../src/store/mongo/mongo-store';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -3,43 +3,43 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store as LimiterStore } from 'express-rate-limit';
 import type { Logger } from 'winston';
-import type { Config } from './config/config';
-import { createMailerFromConfig } from './infrastructure/mail/mailer-factory';
-import { createMailgunWebhook } from './infrastructure/mail/mailgun.webhook';
-import { createSendGridWebhook } from './infrastructure/mail/sendgrid.webhook';
-import { createSesWebhook } from './infrastructure/mail/ses.webhook';
-import { createCertificateFetcher, type CertificateFetcher } from './infrastructure/mail/sns-certificates';
-import { createErrorReporter } from './infrastructure/error-tracking';
-import { createLogger } from './infrastructure/logger';
-import { createMetrics, type Metrics } from './infrastructure/metrics';
-import { createMemoryMailQueue } from './infrastructure/queue/memory-mail-queue';
-import { createRedisFeatures } from './infrastructure/redis/redis-features';
-import { buildOpenApiDocument } from './openapi/openapi';
-import { createPostgresClient } from './repositories/sql/postgres-client';
-import { createSqlStore } from './repositories/sql/sql-store';
-import type { ReadinessCheck } from './routes/meta.routes';
-import { TokenService } from './services/auth/token.service';
-import { systemClock, type Clock } from './services/clock';
-import type { WebhookProvider, WebhookVerifier } from './services/mail/delivery-event';
-import { DeliveryService } from './services/mail/delivery.service';
-import { EmailEventService } from './services/mail/email-events.service';
-import { createOtpMailProcessor } from './services/mail/mail-worker';
-import { SuppressionService } from './services/mail/suppression.service';
-import { CodeHasher } from './services/otp/otp-code';
-import { OtpService, type SuppressionCheck } from './services/otp/otp.service';
-import type { Mailer, MailQueue, Store } from './services/ports';
-import { deriveKey, hmacHex } from './services/secrets';
-import { SessionService } from './services/sessions/session.service';
-import { UserService } from './services/users/user.service';
-import { createStatsReader } from './services/admin/admin-stats';
-import { AdminService } from './services/admin/admin.service';
-import { FeatureFlags } from './services/feature-flags';
-import { IpRuleService } from './services/ip-rules/ip-rules.service';
+import type { Config } from './platform/config/config';
+import { createMailerFromConfig } from './modules/email/transports/mailer-factory';
+import { createMailgunWebhook } from './modules/email/webhooks/mailgun.webhook';
+import { createSendGridWebhook } from './modules/email/webhooks/sendgrid.webhook';
+import { createSesWebhook } from './modules/email/webhooks/ses.webhook';
+import { createCertificateFetcher, type CertificateFetcher } from './modules/email/webhooks/sns-certificates';
+import { createErrorReporter } from './platform/error-tracking';
+import { createLogger } from './platform/logger';
+import { createMetrics, type Metrics } from './platform/metrics';
+import { createMemoryMailQueue } from './modules/email/queue/memory-mail-queue';
+import { createRedisFeatures } from './redis-features';
+import { buildOpenApiDocument } from './platform/http/openapi';
+import { createPostgresClient } from './platform/sql/postgres-client';
+import { createSqlStore } from './store/sql/sql-store';
+import type { ReadinessCheck } from './platform/http/meta.routes';
+import { TokenService } from './modules/auth/token.service';
+import { systemClock, type Clock } from './platform/clock';
+import type { WebhookProvider, WebhookVerifier } from './modules/email/webhooks/delivery-event';
+import { DeliveryService } from './modules/email/delivery.service';
+import { EmailEventService } from './modules/email/webhooks/email-events.service';
+import { createOtpMailProcessor } from './modules/email/queue/mail-worker';
+import { SuppressionService } from './modules/email/suppression.service';
+import { CodeHasher } from './modules/auth/otp-code';
+import { OtpService, type SuppressionCheck } from './modules/auth/otp.service';
+import type { Mailer, MailQueue, Store } from './store/ports';
+import { deriveKey, hmacHex } from './platform/secrets';
+import { SessionService } from './modules/auth/session.service';
+import { UserService } from './modules/auth/user.service';
+import { createStatsReader } from './modules/admin/admin-stats';
+import { AdminService } from './modules/admin/admin.service';
+import { FeatureFlags } from './platform/feature-flags';
+import { IpRuleService } from './modules/ip-rules/ip-rules.service';
 
 /** Required in PGlite mode only: a PostgreSQL or MongoDB instance never loads the WASM build. */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const loadPglite = () =>
-  require('./repositories/sql/pglite-client') as typeof import('./repositories/sql/pglite-client');
+  require('./platform/sql/pglite-client') as typeof import('./platform/sql/pglite-client');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface Overrides {
@@ -117,7 +117,7 @@ async function createStore(config: Config): Promise<Store> {
       return createSqlStore(await loadPglite().createPgliteClient(join(config.storage.dataDir, 'pglite')));
     case 'mongo': {
       // Loaded only when chosen: a SQL deployment never loads mongoose.
-      const { createMongoStore } = await import('./repositories/mongo/mongo-store');
+      const { createMongoStore } = await import('./store/mongo/mongo-store');
       const { url, poolSize, serverSelectionTimeoutMs, socketTimeoutMs, sessionReadPreference, autoIndex } =
         config.storage;
       return createMongoStore({

@@ -3,9 +3,9 @@ import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { buildContainer } from './composition-root';
-import { ConfigError, loadConfig } from './config/config';
-import { createServer } from './server';
-import { installProcessHandlers } from './process-signals';
+import { ConfigError, loadConfig } from './platform/config/config';
+import { createServer } from './platform/http/server';
+import { installProcessHandlers } from './platform/process-signals';
 
 /** loadConfig → buildContainer → listen; graceful shutdown on SIGTERM/SIGINT; exit codes for supervisors. */
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
 /* eslint-disable no-console -- the process entry point reports boot failures before a logger exists */
 import 'dotenv/config';
 import { buildContainer } from './composition-root';
-import { ConfigError, loadConfig, type Config } from './config/config';
-import { installProcessHandlers } from './process-signals';
+import { ConfigError, loadConfig, type Config } from './platform/config/config';
+import { installProcessHandlers } from './platform/process-signals';
 
 /**
  * `npm run worker`: the email worker as its own process (API instances then run with

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, exportJWK, jwtVerify, SignJWT } from 'jose';
-import { deriveKey, ed25519FromSeed } from '../../src/services/secrets';
+import { deriveKey, ed25519FromSeed } from '../../src/platform/secrets';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, TEST_SECRET, type TestApp } from '../helpers/test-app';
 

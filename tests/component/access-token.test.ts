@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { exportJWK, exportSPKI, importJWK, SignJWT, type JWK, type JWTHeaderParameters } from 'jose';
 import type { Response } from 'supertest';
-import { deriveKey, ed25519FromSeed } from '../../src/services/secrets';
+import { deriveKey, ed25519FromSeed } from '../../src/platform/secrets';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, TEST_SECRET, type TestApp } from '../helpers/test-app';
 

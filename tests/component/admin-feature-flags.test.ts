@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '../../src/config/config';
-import { OTP_ACCEPTED_BODY } from '../../src/controllers/auth.controller';
+import { ConfigError, loadConfig } from '../../src/platform/config/config';
+import { OTP_ACCEPTED_BODY } from '../../src/modules/auth/auth.controller';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**

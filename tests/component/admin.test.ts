@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { ConfigError, loadConfig } from '../../src/platform/config/config';
 import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, type TestApp } from '../helpers/test-app';

@@ -2,9 +2,9 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import type { SqlClient } from '../../src/repositories/sql/sql-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import type { SqlClient } from '../../src/platform/sql/sql-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**

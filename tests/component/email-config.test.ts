@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/infrastructure/logger';
-import { createMailerFromConfig } from '../../src/infrastructure/mail/mailer-factory';
+import { ConfigError, loadConfig } from '../../src/platform/config/config';
+import { createLogger } from '../../src/platform/logger';
+import { createMailerFromConfig } from '../../src/modules/email/transports/mailer-factory';
 
 const BASE = { NODE_ENV: 'test', SESSION_SECRET: 'test-secret-0123456789abcdef0123456789abcdef' };
 const logger = createLogger({ level: 'error', silent: true });

@@ -1,6 +1,6 @@
-import { AppError } from '../../src/errors/app-error';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { AppError } from '../../src/platform/errors/app-error';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
-import type { Store } from '../../src/services/ports';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
+import type { Store } from '../../src/store/ports';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** A local stand-in for Sentry's ingestion endpoint: records each envelope it receives. */

@@ -1,7 +1,7 @@
-import { loadConfig } from '../../src/config/config';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import type { Queryable, SqlClient } from '../../src/repositories/sql/sql-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { loadConfig } from '../../src/platform/config/config';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import type { Queryable, SqlClient } from '../../src/platform/sql/sql-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
 import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, type TestApp } from '../helpers/test-app';

@@ -1,6 +1,6 @@
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import type { SqlClient } from '../../src/repositories/sql/sql-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import type { SqlClient } from '../../src/platform/sql/sql-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 

@@ -1,8 +1,8 @@
 import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
-import type { Store } from '../../src/services/ports';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
+import type { Store } from '../../src/store/ports';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**

@@ -1,7 +1,7 @@
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createPostgresClient } from '../../src/repositories/sql/postgres-client';
-import type { SqlClient } from '../../src/repositories/sql/sql-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createPostgresClient } from '../../src/platform/sql/postgres-client';
+import type { SqlClient } from '../../src/platform/sql/sql-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, transactionsOnly, type TestApp } from '../helpers/test-app';

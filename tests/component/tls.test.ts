@@ -4,8 +4,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/config';
-import { createServer } from '../../src/server';
+import { loadConfig } from '../../src/platform/config/config';
+import { createServer } from '../../src/platform/http/server';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 function get(port: number, path: string): Promise<{ status: number; hsts?: string; protocol?: string }> {

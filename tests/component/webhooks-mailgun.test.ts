@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { UnavailableError } from '../../src/errors/app-error';
-import { readMailgunEvent } from '../../src/infrastructure/mail/mailgun.webhook';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
-import type { OutgoingEmail } from '../../src/services/ports';
+import { UnavailableError } from '../../src/platform/errors/app-error';
+import { readMailgunEvent } from '../../src/modules/email/webhooks/mailgun.webhook';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
+import type { OutgoingEmail } from '../../src/store/ports';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { RecordingMailer } from '../helpers/recording-mailer';
 import { createTestApp, type TestApp } from '../helpers/test-app';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EmailMessage, EmailMessageStatus, Store } from '../../src/services/ports';
+import type { EmailMessage, EmailMessageStatus, Store } from '../../src/store/ports';
 
 /**
  * The contract of the email repositories (suppressions, emailMessages, emailEvents), written

@@ -1,6 +1,6 @@
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createPostgresClient } from '../../src/repositories/sql/postgres-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createPostgresClient } from '../../src/platform/sql/postgres-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import { runMailRepositoryContract } from './mail-repository-contract';
 

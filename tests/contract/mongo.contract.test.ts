@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { missingIndexes, syncIndexes } from '../../src/repositories/mongo/mongo-indexes';
-import { createModels } from '../../src/repositories/mongo/mongo-models';
+import { missingIndexes, syncIndexes } from '../../src/store/mongo/mongo-indexes';
+import { createModels } from '../../src/store/mongo/mongo-models';
 import {
   assertTransactionsSupported,
   connectMongo,
   createMongoStoreOn,
   type MongoStoreOptions,
-} from '../../src/repositories/mongo/mongo-store';
-import type { Store } from '../../src/services/ports';
+} from '../../src/store/mongo/mongo-store';
+import type { Store } from '../../src/store/ports';
 import { runMailRepositoryContract } from './mail-repository-contract';
 import { runRepositoryContract } from './repository-contract';
 

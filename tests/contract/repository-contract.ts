@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ConflictError } from '../../src/errors/app-error';
+import { ConflictError } from '../../src/platform/errors/app-error';
 import type {
   CodeRequestInput,
   CodeRequestOutcome,
@@ -10,11 +10,11 @@ import type {
   User,
   VerifyAttemptInput,
   VerifyAttemptOutcome,
-} from '../../src/services/ports';
-import { admitCodeRequest, countVerifyAttempt } from '../../src/services/otp/otp.service';
+} from '../../src/store/ports';
+import { admitCodeRequest, countVerifyAttempt } from '../../src/modules/auth/otp.service';
 
 /**
- * The one repository contract: every method of the login ports in src/services/ports.ts (users,
+ * The one repository contract: every method of the login ports in src/store/ports.ts (users,
  * otps, authFailures, sessions, refreshTokens, ipRules) and of the Store itself, written against
  * the Store interface only, so each storage adapter (PGlite, PostgreSQL, MongoDB) runs the very
  * same suite (after better-auth's packages/test-utils/src/adapter/suites). The email

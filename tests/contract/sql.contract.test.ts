@@ -1,8 +1,8 @@
-import { ConflictError, UnavailableError } from '../../src/errors/app-error';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createPostgresClient } from '../../src/repositories/sql/postgres-client';
-import { mapSqlError, type SqlClient } from '../../src/repositories/sql/sql-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
+import { ConflictError, UnavailableError } from '../../src/platform/errors/app-error';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createPostgresClient } from '../../src/platform/sql/postgres-client';
+import { mapSqlError, type SqlClient } from '../../src/platform/sql/sql-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import { runRepositoryContract } from './repository-contract';
 

@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
-import { buildOpenApiDocument } from '../../src/openapi/openapi';
+import { buildOpenApiDocument } from '../../src/platform/http/openapi';
 
 const doc = buildOpenApiDocument() as {
   paths: Record<

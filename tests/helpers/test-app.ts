@@ -3,10 +3,10 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import { buildContainer, type Container, type Overrides } from '../../src/composition-root';
-import { loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/infrastructure/logger';
-import { ManualClock } from '../../src/services/clock';
-import type { Store } from '../../src/services/ports';
+import { loadConfig } from '../../src/platform/config/config';
+import { createLogger } from '../../src/platform/logger';
+import { ManualClock } from '../../src/platform/clock';
+import type { Store } from '../../src/store/ports';
 import { createTempDatabase } from './databases';
 import { RecordingMailer } from './recording-mailer';
 
@@ -96,8 +96,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = new ManualClock(new Date());
   let store = options.overrides?.store;
   if (!store && options.storage !== 'postgres') {
-    const { createPgliteClient } = await import('../../src/repositories/sql/pglite-client');
-    const { createSqlStore } = await import('../../src/repositories/sql/sql-store');
+    const { createPgliteClient } = await import('../../src/platform/sql/pglite-client');
+    const { createSqlStore } = await import('../../src/store/sql/sql-store');
     store = createSqlStore(await createPgliteClient());
     if (options.storage === 'pglite-transactions') store = transactionsOnly(store);
   }

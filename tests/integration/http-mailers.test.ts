@@ -1,8 +1,8 @@
-import { createFallbackMailer, withCircuitBreaker } from '../../src/infrastructure/mail/fallback.mailer';
-import { createLogger } from '../../src/infrastructure/logger';
-import { parseRetryAfter } from '../../src/infrastructure/mail/provider-errors';
-import { MailError } from '../../src/services/mail/mail-error';
-import type { OutgoingEmail } from '../../src/services/ports';
+import { createFallbackMailer, withCircuitBreaker } from '../../src/modules/email/transports/fallback.mailer';
+import { createLogger } from '../../src/platform/logger';
+import { parseRetryAfter } from '../../src/modules/email/transports/provider-errors';
+import { MailError } from '../../src/modules/email/transports/mail-error';
+import type { OutgoingEmail } from '../../src/store/ports';
 import { HTTP_PROVIDERS, mailgun, sendgrid } from './provider-cases';
 import { startProviderStub, type ProviderStub } from './provider-stub';
 

@@ -1,7 +1,7 @@
-import { createMailgunMailer } from '../../src/infrastructure/mail/mailgun.mailer';
-import { createSendGridMailer } from '../../src/infrastructure/mail/sendgrid.mailer';
-import { createSesMailer } from '../../src/infrastructure/mail/ses.mailer';
-import type { Mailer } from '../../src/services/ports';
+import { createMailgunMailer } from '../../src/modules/email/transports/mailgun.mailer';
+import { createSendGridMailer } from '../../src/modules/email/transports/sendgrid.mailer';
+import { createSesMailer } from '../../src/modules/email/transports/ses.mailer';
+import type { Mailer } from '../../src/store/ports';
 import { formField, type StubReply, type StubRequest } from './provider-stub';
 
 /**

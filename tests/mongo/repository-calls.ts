@@ -1,4 +1,4 @@
-import type { Repositories } from '../../src/services/ports';
+import type { Repositories } from '../../src/store/ports';
 
 /**
  * Valid arguments for every method of every repository port, one list per distinct way the

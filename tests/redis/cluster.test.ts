@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../src/services/clock';
+import { ManualClock } from '../../src/platform/clock';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import { describeWithRedis, freePort, metricValue, waitFor } from '../helpers/redis-server';
 import { createTestApp, type TestApp } from '../helpers/test-app';

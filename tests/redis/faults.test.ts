@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import type { BullMailQueue } from '../../src/infrastructure/queue/bullmq-mail-queue';
-import { ManualClock } from '../../src/services/clock';
+import type { BullMailQueue } from '../../src/modules/email/queue/bullmq-mail-queue';
+import { ManualClock } from '../../src/platform/clock';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import {
   describeWithRedis,

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { BullMailQueue } from '../../src/infrastructure/queue/bullmq-mail-queue';
-import { ManualClock } from '../../src/services/clock';
-import { MailError } from '../../src/services/mail/mail-error';
+import type { BullMailQueue } from '../../src/modules/email/queue/bullmq-mail-queue';
+import { ManualClock } from '../../src/platform/clock';
+import { MailError } from '../../src/modules/email/transports/mail-error';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import {
   SHARED_REDIS_URL,

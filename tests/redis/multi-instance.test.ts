@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/services/clock';
+import { ManualClock } from '../../src/platform/clock';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import {

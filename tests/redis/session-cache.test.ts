@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import client from 'prom-client';
-import { createSessionCache, type SessionCache } from '../../src/infrastructure/cache/session-cache';
-import { createLogger } from '../../src/infrastructure/logger';
+import { createSessionCache, type SessionCache } from '../../src/modules/auth/session-cache';
+import { createLogger } from '../../src/platform/logger';
 import {
   createRedisConnection,
   type RedisConnection,
   type SendCommand,
-} from '../../src/infrastructure/redis/redis-client';
-import { createPgliteClient } from '../../src/repositories/sql/pglite-client';
-import { createSqlStore } from '../../src/repositories/sql/sql-store';
-import { systemClock } from '../../src/services/clock';
-import type { Store } from '../../src/services/ports';
+} from '../../src/platform/redis/redis-client';
+import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createSqlStore } from '../../src/store/sql/sql-store';
+import { systemClock } from '../../src/platform/clock';
+import type { Store } from '../../src/store/ports';
 import {
   SHARED_REDIS_URL,
   deleteKeys,

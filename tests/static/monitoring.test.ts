@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { createMetrics } from '../../src/infrastructure/metrics';
+import { createMetrics } from '../../src/platform/metrics';
 
 const root = join(__dirname, '..', '..');
 const BUILTIN = new Set(['up']);

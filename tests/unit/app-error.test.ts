@@ -1,5 +1,5 @@
-import { AppError } from '../../src/errors/app-error';
-import { ERROR_TITLES, ErrorCode } from '../../src/errors/error-codes';
+import { AppError } from '../../src/platform/errors/app-error';
+import { ERROR_TITLES, ErrorCode } from '../../src/platform/errors/error-codes';
 
 describe('AppError', () => {
   it('when an answer is built, then it carries no stack of its own and leaves the stack limit as it was', () => {

@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/infrastructure/logger';
-import { createMetrics } from '../../src/infrastructure/metrics';
+import { createLogger } from '../../src/platform/logger';
+import { createMetrics } from '../../src/platform/metrics';
 import {
   backoffDelay,
   createMemoryMailQueue,
   type RetryPolicy,
-} from '../../src/infrastructure/queue/memory-mail-queue';
-import { MailError } from '../../src/services/mail/mail-error';
-import type { JobResult } from '../../src/services/mail/mail-worker';
-import type { MailJob } from '../../src/services/ports';
+} from '../../src/modules/email/queue/memory-mail-queue';
+import { MailError } from '../../src/modules/email/transports/mail-error';
+import type { JobResult } from '../../src/modules/email/queue/mail-worker';
+import type { MailJob } from '../../src/store/ports';
 
 const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
 const top = () => 0.999_999;

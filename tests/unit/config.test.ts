@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, loadConfig, type Config } from '../../src/config/config';
+import { ConfigError, loadConfig, type Config } from '../../src/platform/config/config';
 
 const SECRET = 'a3f1c9e07b5d2468a3f1c9e07b5d2468a3f1c9e07b5d2468';
 
@@ -267,7 +267,7 @@ describe('production metrics token', () => {
     CORS_ORIGIN: 'https://app.example.com',
   };
   it('when METRICS_TOKEN is a placeholder or short, then production refuses to start', () => {
-    const { loadConfig } = jest.requireActual('../../src/config/config');
+    const { loadConfig } = jest.requireActual('../../src/platform/config/config');
     expect(() => loadConfig({ ...base, METRICS_TOKEN: 'CHANGE_ME_metrics_token' })).toThrow(
       /METRICS_TOKEN must be/,
     );

@@ -1,4 +1,4 @@
-import { emailDomain, maskEmail, normalizeEmail } from '../../src/services/email-address';
+import { emailDomain, maskEmail, normalizeEmail } from '../../src/platform/email-address';
 
 /** An address of exactly `total` characters: a 60-character local part and a long domain. */
 function addressOfLength(total: number): string {

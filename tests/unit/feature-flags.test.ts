@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bucketOf, defaultRollout, FeatureFlags, parseFeatureFlags } from '../../src/services/feature-flags';
+import { bucketOf, defaultRollout, FeatureFlags, parseFeatureFlags } from '../../src/platform/feature-flags';
 
 const key = Buffer.alloc(32, 7);
 const emails = Array.from({ length: 5000 }, (_, i) => `person-${i}@example.com`);

@@ -1,4 +1,4 @@
-import { canonicalIp, IpPolicy, IpSet, parseIpNetwork } from '../../src/services/ip-rules/ip-match';
+import { canonicalIp, IpPolicy, IpSet, parseIpNetwork } from '../../src/modules/ip-rules/ip-match';
 
 const net = (text: string) => {
   const n = parseIpNetwork(text);

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/infrastructure/logger';
+import { createLogger } from '../../src/platform/logger';
 
 const JWT =
   'eyJhbGciOiJFZERTQSIsImtpZCI6ImFiYyJ9.eyJzdWIiOiJ1c2VyLTEiLCJzaWQiOiJzZXNzaW9uLTEifQ.c2lnbmF0dXJlLWJ5dGVz';

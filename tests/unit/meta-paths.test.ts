@@ -1,6 +1,6 @@
 import { META_PATHS } from '../../src/app';
-import { createMetaRouter } from '../../src/routes/meta.routes';
-import { createMetrics } from '../../src/infrastructure/metrics';
+import { createMetaRouter } from '../../src/platform/http/meta.routes';
+import { createMetrics } from '../../src/platform/metrics';
 
 /** The app hands a request to the meta router only when META_PATHS matches its path. */
 describe('META_PATHS', () => {

@@ -1,5 +1,5 @@
-import { migrations } from '../../src/repositories/sql/migrations';
-import { statementsOf } from '../../src/repositories/sql/sql-store';
+import { migrations } from '../../src/store/sql/migrations';
+import { statementsOf } from '../../src/store/sql/sql-store';
 
 describe('migration statements', () => {
   it('when a line ends with ;, then a new statement starts there', () => {

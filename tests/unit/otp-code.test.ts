@@ -1,5 +1,5 @@
-import { CodeHasher, generateCode } from '../../src/services/otp/otp-code';
-import { safeEqualHex } from '../../src/services/secrets';
+import { CodeHasher, generateCode } from '../../src/modules/auth/otp-code';
+import { safeEqualHex } from '../../src/platform/secrets';
 
 const SECRET = 'current-secret-0123456789abcdef0123456789';
 const OLD_SECRET = 'previous-secret-0123456789abcdef012345678';

@@ -6,7 +6,7 @@ import {
   resolveLocale,
   type EmailBrand,
   type OtpEmailInput,
-} from '../../src/services/mail/otp-email.template';
+} from '../../src/modules/email/templates/otp-email.template';
 
 const brand: EmailBrand = {
   productName: 'Acme',

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import supertest from 'supertest';
-import { apiHelmetOptions, apiSecurityHeaders, headersOf } from '../../src/middlewares/security';
+import { apiHelmetOptions, apiSecurityHeaders, headersOf } from '../../src/platform/http/security';
 
 const headersFrom = async (middleware: RequestHandler) => {
   const app = express();

@@ -1,8 +1,8 @@
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { AppError } from '../../src/errors/app-error';
-import { TokenService, type TokenServiceOptions } from '../../src/services/auth/token.service';
-import { ManualClock } from '../../src/services/clock';
+import { AppError } from '../../src/platform/errors/app-error';
+import { TokenService, type TokenServiceOptions } from '../../src/modules/auth/token.service';
+import { ManualClock } from '../../src/platform/clock';
 
 const SECRET = 'token-secret-0123456789abcdef0123456789abcdef';
 const USER = '0b7c3c9e-1111-4a4a-8b8b-000000000001';

@@ -1,0 +1,221 @@
+import type { Logger } from 'winston';
+import { AppError } from '../../platform/errors/app-error';
+import { ErrorCode } from '../../platform/errors/error-codes';
+import type { Metrics } from '../../platform/metrics';
+import type { Clock } from '../../platform/clock';
+import type { IpRuleInput, IpRuleService } from '../ip-rules/ip-rules.service';
+import type { DeliveryReport, DeliveryService } from '../email/delivery.service';
+import type { SuppressionPage, SuppressionService } from '../email/suppression.service';
+import type { IpRule, Store, Suppression, User } from '../../store/ports';
+import type { AdminStats } from './admin-stats';
+
+/** Who acts: the key's id and the request id (never the key itself). */
+export interface AdminActor {
+  keyId: string;
+  requestId: string;
+  ip?: string;
+}
+
+export interface UserPage {
+  data: User[];
+  nextCursor: string | null;
+}
+
+const SESSION_PAGE = 500;
+
+const badCursor = () =>
+  new AppError({
+    code: ErrorCode.invalidRequest,
+    status: 400,
+    errors: [{ field: 'cursor', message: 'is not a cursor this API returned' }],
+  });
+
+const encodeCursor = (u: User) =>
+  Buffer.from(JSON.stringify([u.createdAt.toISOString(), u.id])).toString('base64url');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof id !== 'string' || !UUID.test(id) || Number.isNaN(createdAt.getTime())) throw badCursor();
+    return { createdAt, id };
+  } catch {
+    throw badCursor();
+  }
+}
+
+/**
+ * The administrative operations behind /v1/admin. Every call, read or write, is written to
+ * the audit log as an `admin.*` event with the request id and the key id; emails appear only
+ * as their keyed hash.
+ */
+export class AdminService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      ipRules: IpRuleService;
+      suppressions: SuppressionService;
+      deliveries: DeliveryService;
+      /** Drops cached state of a user and their sessions after a committed change. */
+      onUserChanged: (userId: string) => Promise<void>;
+      stats: () => Promise<AdminStats>;
+      clock: Clock;
+      logger: Logger;
+      metrics: Metrics;
+      emailHash: (email: string) => string;
+    },
+  ) {}
+
+  /** Users oldest first, `limit` per page; `email` (already canonical) finds at most one. */
+  async listUsers(
+    actor: AdminActor,
+    query: { limit: number; cursor?: string; email?: string },
+  ): Promise<UserPage> {
+    this.audit(
+      actor,
+      'admin.users.listed',
+      query.email ? { emailHash: this.deps.emailHash(query.email) } : {},
+    );
+    if (query.email) {
+      const user = await this.deps.store.users.findByEmail(query.email);
+      return { data: user ? [user] : [], nextCursor: null };
+    }
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await this.deps.store.users.list({ limit: query.limit + 1, after });
+    const data = rows.slice(0, query.limit);
+    return { data, nextCursor: rows.length > query.limit ? encodeCursor(data[data.length - 1]) : null };
+  }
+
+  async getUser(actor: AdminActor, id: string): Promise<{ user: User; activeSessions: number } | undefined> {
+    const user = await this.deps.store.users.findById(id);
+    this.audit(actor, 'admin.user.viewed', { userId: id, found: user !== undefined });
+    if (!user) return undefined;
+    return { user, activeSessions: await this.countActiveSessions(id) };
+  }
+
+  /** Revokes every session of the user at once; undefined when the user does not exist. */
+  async revokeSessions(actor: AdminActor, userId: string): Promise<number | undefined> {
+    const user = await this.deps.store.users.findById(userId);
+    if (!user) {
+      this.audit(actor, 'admin.user.sessions_revoked', { userId, found: false });
+      return undefined;
+    }
+    const revoked = await this.revokeAll(userId);
+    this.audit(actor, 'admin.user.sessions_revoked', { userId, found: true, revoked });
+    return revoked;
+  }
+
+  /** Deletes the user; their sessions and refresh tokens go with them (ON DELETE CASCADE). */
+  async deleteUser(actor: AdminActor, userId: string): Promise<boolean> {
+    const deleted = await this.deps.store.users.delete(userId);
+    if (deleted) await this.deps.onUserChanged(userId);
+    this.audit(actor, 'admin.user.deleted', { userId, found: deleted });
+    return deleted;
+  }
+
+  async stats(actor: AdminActor): Promise<AdminStats> {
+    this.audit(actor, 'admin.stats.viewed', {});
+    return this.deps.stats();
+  }
+
+  async listIpRules(
+    actor: AdminActor,
+  ): Promise<{ data: IpRule[]; config: { deny: string[]; allow: string[] } }> {
+    this.audit(actor, 'admin.ip_rules.listed', {});
+    return { data: await this.deps.ipRules.list(), config: this.deps.ipRules.staticRules() };
+  }
+
+  async createIpRule(actor: AdminActor, input: IpRuleInput): Promise<{ rule: IpRule; created: boolean }> {
+    const result = await this.deps.ipRules.create(input, actor.ip);
+    this.audit(actor, 'admin.ip_rule.created', {
+      ruleId: result.rule.id,
+      cidr: result.rule.cidr,
+      action: result.rule.action,
+      created: result.created,
+    });
+    return result;
+  }
+
+  async deleteIpRule(actor: AdminActor, id: string): Promise<boolean> {
+    const deleted = await this.deps.ipRules.delete(id);
+    this.audit(actor, 'admin.ip_rule.deleted', { ruleId: id, found: deleted });
+    return deleted;
+  }
+
+  async listSuppressions(
+    actor: AdminActor,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<SuppressionPage> {
+    this.audit(actor, 'admin.suppressions.listed', {});
+    return this.deps.suppressions.list(cursor, limit);
+  }
+
+  /** Suppresses an address by hand (reason `manual`, source `admin`); an existing entry is kept as it is. */
+  async addSuppression(
+    actor: AdminActor,
+    email: string,
+  ): Promise<{ suppression: Suppression; created: boolean }> {
+    const result = await this.deps.suppressions.add(email, {
+      reason: 'manual',
+      source: 'admin',
+      requestId: actor.requestId,
+    });
+    this.audit(actor, 'admin.suppression.added', {
+      emailHash: this.deps.emailHash(email),
+      created: result.created,
+    });
+    return result;
+  }
+
+  /** `email` is canonical (validated by the route). */
+  async removeSuppression(actor: AdminActor, email: string): Promise<boolean> {
+    const removed = await this.deps.suppressions.remove(email, { requestId: actor.requestId });
+    this.audit(actor, 'admin.suppression.removed', { emailHash: this.deps.emailHash(email), found: removed });
+    return removed;
+  }
+
+  async messagesFor(actor: AdminActor, email: string, limit: number): Promise<DeliveryReport> {
+    this.audit(actor, 'admin.email_messages.viewed', { emailHash: this.deps.emailHash(email) });
+    return this.deps.deliveries.recentMessagesFor(email, limit);
+  }
+
+  /** Active sessions of a user, counted a page at a time so thousands of sessions are still read whole. */
+  private async countActiveSessions(userId: string): Promise<number> {
+    let count = 0;
+    let after: { createdAt: Date; id: string } | undefined;
+    const now = this.deps.clock.now();
+    for (;;) {
+      const page = await this.deps.store.sessions.listActiveForUser(userId, now, {
+        limit: SESSION_PAGE,
+        after,
+      });
+      count += page.length;
+      if (page.length < SESSION_PAGE) return count;
+      const last = page[page.length - 1];
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
+  /**
+   * One statement revokes every session in the database; the cache is then told, so the
+   * revocation holds on the next request on every instance (each request checks session state).
+   */
+  private async revokeAll(userId: string): Promise<number> {
+    const revoked = await this.deps.store.sessions.revokeAllForUser(userId, this.deps.clock.now(), 'admin');
+    await this.deps.onUserChanged(userId);
+    if (revoked > 0) this.deps.metrics.sessionRevocations.inc({ reason: 'admin' }, revoked);
+    return revoked;
+  }
+
+  private audit(actor: AdminActor, event: string, details: Record<string, unknown>): void {
+    this.deps.logger.info('admin action', {
+      event,
+      requestId: actor.requestId,
+      keyId: actor.keyId,
+      ...details,
+    });
+  }
+}

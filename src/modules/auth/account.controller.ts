@@ -1,0 +1,83 @@
+import type { RequestHandler } from 'express';
+import { AppError } from '../../platform/errors/app-error';
+import { ErrorCode } from '../../platform/errors/error-codes';
+import type { Session } from '../../store/ports';
+import type { SessionService } from './session.service';
+import type { UserService } from './user.service';
+import { sessionView, userView } from './auth.views';
+
+interface Auth {
+  userId: string;
+  session: Session;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(raw: unknown): { createdAt: Date; id: string } | undefined {
+  if (raw === undefined) return undefined;
+  const invalid = new AppError({
+    code: ErrorCode.invalidRequest,
+    status: 400,
+    detail: 'cursor is not valid',
+  });
+  if (typeof raw !== 'string' || raw.length > 200) throw invalid;
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
+    const createdAt = new Date(String(parsed.c));
+    if (typeof parsed.i !== 'string' || !UUID.test(parsed.i) || Number.isNaN(createdAt.getTime()))
+      throw invalid;
+    return { createdAt, id: parsed.i };
+  } catch {
+    throw invalid;
+  }
+}
+
+const encodeCursor = (s: Session) =>
+  Buffer.from(JSON.stringify({ c: s.createdAt.toISOString(), i: s.id })).toString('base64url');
+
+function parseLimit(raw: unknown): number {
+  if (raw === undefined) return 20;
+  const n = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 100)) {
+    throw new AppError({ code: ErrorCode.invalidRequest, status: 400, detail: 'limit must be 1 to 100' });
+  }
+  return n;
+}
+
+export function createAccountController(deps: { users: UserService; sessions: SessionService }) {
+  const me: RequestHandler = async (_req, res) => {
+    const auth = res.locals.auth as Auth;
+    const user = await deps.users.get(auth.userId);
+    if (!user) throw new AppError({ code: ErrorCode.invalidToken, status: 401 });
+    res.json(userView(user));
+  };
+
+  const listSessions: RequestHandler = async (req, res) => {
+    const auth = res.locals.auth as Auth;
+    const limit = parseLimit(req.query.limit);
+    const after = decodeCursor(req.query.cursor);
+    const page = await deps.sessions.listActive(auth.userId, limit + 1, after);
+    const data = page.slice(0, limit);
+    res.json({
+      data: data.map((s) => sessionView(s, auth.session.id)),
+      nextCursor: page.length > limit ? encodeCursor(data[data.length - 1]) : null,
+    });
+  };
+
+  const deleteSession: RequestHandler = async (req, res) => {
+    const auth = res.locals.auth as Auth;
+    const id = String(req.params.id);
+    // Another user's session and a malformed id both get 404: nothing to learn about other ids.
+    if (
+      !UUID.test(id) ||
+      !(await deps.sessions.revoke(auth.userId, id.toLowerCase(), 'user_deleted', {
+        requestId: res.locals.requestId as string,
+      }))
+    ) {
+      throw new AppError({ code: ErrorCode.notFound, status: 404 });
+    }
+    res.status(204).end();
+  };
+
+  return { me, listSessions, deleteSession };
+}

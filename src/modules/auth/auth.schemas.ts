@@ -1,0 +1,33 @@
+import Joi from 'joi';
+import { normalizeEmail } from '../../platform/email-address';
+
+/** The email is validated and canonicalised in one step, so lookup and delivery use the same form. */
+const email = Joi.string()
+  .max(254)
+  .required()
+  .custom((value: string, helpers) => normalizeEmail(value) ?? helpers.error('string.email'))
+  .messages({ 'string.email': 'must be a valid email address', 'string.base': 'must be a string' });
+
+const locale = Joi.string()
+  .max(35)
+  .pattern(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/)
+  .messages({ 'string.pattern.base': 'must be a language tag such as en or es-MX' });
+
+export const otpRequestSchema = Joi.object({ email, locale });
+
+export const otpVerifySchema = (codeLength: number) =>
+  Joi.object({
+    email,
+    code: Joi.string()
+      .required()
+      .pattern(new RegExp(`^\\d{${codeLength}}$`))
+      .messages({ 'string.pattern.base': `must be ${codeLength} digits`, 'string.base': 'must be a string' }),
+  });
+
+export const refreshSchema = Joi.object({
+  refreshToken: Joi.string()
+    .required()
+    .max(128)
+    .pattern(/^[A-Za-z0-9_-]+$/)
+    .messages({ 'string.pattern.base': 'is not a refresh token' }),
+});

@@ -1,0 +1,26 @@
+import type { RequestHandler } from 'express';
+import { AppError } from '../../platform/errors/app-error';
+import { ErrorCode } from '../../platform/errors/error-codes';
+import type { SessionService } from './session.service';
+
+/**
+ * Bearer access tokens from the Authorization header only: a token in the query string
+ * (?access_token=) would end up in proxy logs and is never read.
+ */
+export function authenticate(sessions: SessionService): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+    if (!match) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return next(new AppError({ code: ErrorCode.unauthorized, status: 401 }));
+    }
+    try {
+      res.locals.auth = await sessions.authenticate(match[1]);
+      next();
+    } catch (err) {
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      next(err);
+    }
+  };
+}

@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { v4 as uuidv4 } from 'uuid';
+import type { Logger } from 'winston';
+import { AppError } from '../../platform/errors/app-error';
+import { ErrorCode } from '../../platform/errors/error-codes';
+import type { Metrics } from '../../platform/metrics';
+import type { TokenService } from './token.service';
+import type { Clock } from '../../platform/clock';
+import type { Repositories, Session, Store, User } from '../../store/ports';
+
+/** Who a logged action belongs to: the request id goes on every audit line it causes. */
+export interface AuditContext {
+  requestId?: string;
+}
+
+export interface ClientContext extends AuditContext {
+  ip: string;
+  userAgent?: string;
+  acceptLanguage?: string;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  user: User;
+  session: Session;
+}
+
+export interface SessionPolicy {
+  idleHours: number;
+  absoluteDays: number;
+  refreshGraceSeconds: number;
+}
+
+const HOUR = 3_600_000;
+
+/** A coarse device fingerprint: stable for one browser, never used alone to grant anything. */
+export function deviceFingerprint(ctx: ClientContext): string {
+  return createHash('sha256')
+    .update(`${ctx.userAgent ?? ''}|${ctx.acceptLanguage ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** A session check that has to happen on every authenticated request (revocation is immediate). */
+export interface SessionStateReader {
+  /** `userId` (from the verified token) lets a cache key entries by user; the database ignores it. */
+  findById(id: string, userId?: string): Promise<Session | undefined>;
+}
+
+/**
+ * Sessions and their refresh-token chains: start on sign-in, rotate on refresh, revoke on
+ * logout, reuse or admin action. The database row is the truth for revocation.
+ */
+export class SessionService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      tokens: TokenService;
+      clock: Clock;
+      policy: SessionPolicy;
+      logger: Logger;
+      metrics: Metrics;
+      sessionReader?: SessionStateReader;
+      /** Called after every committed change (sign-in, rotation, revocation, reuse), before the answer. */
+      onSessionChanged?: (sessionId: string, userId?: string) => Promise<void> | void;
+    },
+  ) {}
+
+  /** Creates a new session (never reusing one: no fixation) and its first refresh token, inside `tx`. */
+  async start(
+    tx: Repositories,
+    user: User,
+    ctx: ClientContext,
+  ): Promise<{ session: Session; refreshToken: string }> {
+    const now = this.deps.clock.now();
+    const absolute = new Date(now.getTime() + this.deps.policy.absoluteDays * 24 * HOUR);
+    const session = await tx.sessions.create({
+      id: uuidv4(),
+      userId: user.id,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+      deviceFingerprint: deviceFingerprint(ctx),
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: this.idleExpiry(now, absolute),
+      absoluteExpiresAt: absolute,
+    });
+    const refreshToken = this.deps.tokens.newRefreshToken();
+    await tx.refreshTokens.insert({
+      tokenHash: this.deps.tokens.hashRefreshToken(refreshToken),
+      sessionId: session.id,
+      parentHash: null,
+      createdAt: now,
+      rotatedAt: null,
+    });
+    // Counted by the caller once the transaction has committed: a store may run this callback
+    // more than once (MongoDB's withTransaction reruns it after a transient error).
+    return { session, refreshToken };
+  }
+
+  async issue(user: User, session: Session, refreshToken: string): Promise<IssuedTokens> {
+    // Sign-in (lastLoginAt) and rotation both land here after their commit.
+    await this.deps.onSessionChanged?.(session.id, user.id);
+    return {
+      accessToken: await this.deps.tokens.signAccessToken(user.id, session.id),
+      tokenType: 'Bearer',
+      expiresIn: this.deps.tokens.accessTtlSeconds,
+      refreshToken,
+      user,
+      session,
+    };
+  }
+
+  /**
+   * Rotates a refresh token in one transaction. A just-rotated token inside the grace window
+   * gets the same successor (two tabs racing, a lost response); any other reuse is treated as
+   * theft and revokes the session. The revocation is committed even though the call fails.
+   */
+  async refresh(refreshToken: string, ctx: AuditContext = {}): Promise<IssuedTokens> {
+    const { tokens, clock, policy, store } = this.deps;
+    const hash = tokens.hashRefreshToken(refreshToken);
+    // The successor is derived from the token, so a retry inside the grace window gets the same one.
+    const successor = tokens.successorOf(refreshToken);
+    if (store.rotateRefreshToken) {
+      // The common case (a current token of a live session) in one statement; anything else
+      // changes nothing there and is classified by the transaction below.
+      const now = clock.now();
+      const rotated = await store.rotateRefreshToken({
+        tokenHash: hash,
+        successorHash: tokens.hashRefreshToken(successor),
+        now,
+        // The store caps it with the session's absolute expiry, which only it has read.
+        idleExpiresAt: new Date(now.getTime() + policy.idleHours * HOUR),
+      });
+      if (rotated) {
+        this.deps.metrics.refreshes.inc({ result: 'ok' });
+        return this.issue(rotated.user, rotated.session, successor);
+      }
+    }
+    const outcome = await store.transaction(async (tx) => {
+      const record = await tx.refreshTokens.lockByHash(hash);
+      if (!record) return { kind: 'invalid' as const };
+      const session = await tx.sessions.lockById(record.sessionId);
+      const now = clock.now();
+      if (!session || session.revokedAt) return { kind: 'invalid' as const };
+      if (session.expiresAt <= now || session.absoluteExpiresAt <= now) return { kind: 'expired' as const };
+      if (!record.rotatedAt) {
+        await tx.refreshTokens.markRotated(hash, now);
+        await tx.refreshTokens.insert({
+          tokenHash: tokens.hashRefreshToken(successor),
+          sessionId: session.id,
+          parentHash: hash,
+          createdAt: now,
+          rotatedAt: null,
+        });
+      } else {
+        const child = await tx.refreshTokens.findChild(hash);
+        const withinGrace = now.getTime() - record.rotatedAt.getTime() <= policy.refreshGraceSeconds * 1000;
+        if (!withinGrace || !child || child.rotatedAt) {
+          await tx.sessions.revoke(session.id, now, 'refresh_token_reused');
+          return { kind: 'reused' as const, sessionId: session.id, userId: session.userId };
+        }
+      }
+      const expiresAt = this.idleExpiry(now, session.absoluteExpiresAt);
+      await tx.sessions.touch(session.id, now, expiresAt);
+      const user = await tx.users.findById(session.userId);
+      if (!user) return { kind: 'invalid' as const };
+      return { kind: 'ok' as const, user, session: { ...session, lastUsedAt: now, expiresAt } };
+    });
+    switch (outcome.kind) {
+      case 'ok':
+        this.deps.metrics.refreshes.inc({ result: 'ok' });
+        return this.issue(outcome.user, outcome.session, successor);
+      case 'reused':
+        this.deps.metrics.refreshes.inc({ result: 'reused' });
+        this.deps.metrics.sessionRevocations.inc({ reason: 'refresh_token_reused' });
+        await this.deps.onSessionChanged?.(outcome.sessionId, outcome.userId);
+        this.deps.logger.warn('refresh token reused; session revoked', {
+          event: 'auth.refresh.reused',
+          severity: 'high',
+          requestId: ctx.requestId,
+          sessionId: outcome.sessionId,
+          userId: outcome.userId,
+        });
+        throw new AppError({ code: ErrorCode.refreshTokenReused, status: 401 });
+      case 'expired':
+        this.deps.metrics.refreshes.inc({ result: 'expired' });
+        throw new AppError({ code: ErrorCode.sessionExpired, status: 401 });
+      default:
+        this.deps.metrics.refreshes.inc({ result: 'invalid' });
+        throw new AppError({ code: ErrorCode.invalidToken, status: 401 });
+    }
+  }
+
+  /** Resolves an access token to a live session, checking revocation and expiry on every call. */
+  async authenticate(accessToken: string): Promise<{ userId: string; session: Session }> {
+    const claims = await this.deps.tokens.verifyAccessToken(accessToken);
+    const reader: SessionStateReader = this.deps.sessionReader ?? this.deps.store.sessions;
+    const session = await reader.findById(claims.sessionId, claims.userId);
+    const now = this.deps.clock.now();
+    if (!session || session.userId !== claims.userId || session.revokedAt) {
+      throw new AppError({ code: ErrorCode.invalidToken, status: 401 });
+    }
+    if (session.expiresAt <= now || session.absoluteExpiresAt <= now) {
+      throw new AppError({ code: ErrorCode.sessionExpired, status: 401 });
+    }
+    return { userId: claims.userId, session };
+  }
+
+  /** Revokes one of the user's sessions; false when it is not theirs or does not exist. */
+  async revoke(userId: string, sessionId: string, reason: string, ctx: AuditContext = {}): Promise<boolean> {
+    const session = await this.deps.store.sessions.findById(sessionId);
+    if (!session || session.userId !== userId) return false;
+    const now = this.deps.clock.now();
+    const revoked = await this.deps.store.sessions.revoke(sessionId, now, reason);
+    if (revoked) {
+      this.deps.metrics.sessionRevocations.inc({ reason });
+      this.deps.logger.info('session revoked', {
+        event: 'session.revoked',
+        requestId: ctx.requestId,
+        sessionId,
+        userId,
+        reason,
+      });
+    }
+    await this.deps.onSessionChanged?.(sessionId, userId);
+    return true;
+  }
+
+  async listActive(
+    userId: string,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<Session[]> {
+    return this.deps.store.sessions.listActiveForUser(userId, this.deps.clock.now(), { limit, after });
+  }
+
+  private idleExpiry(now: Date, absolute: Date): Date {
+    return new Date(Math.min(now.getTime() + this.deps.policy.idleHours * HOUR, absolute.getTime()));
+  }
+}

@@ -1,0 +1,130 @@
+import type { Logger } from 'winston';
+import { AppError } from '../../platform/errors/app-error';
+import { ErrorCode } from '../../platform/errors/error-codes';
+import type { Metrics } from '../../platform/metrics';
+import type { Clock } from '../../platform/clock';
+import { normalizeEmail } from '../../platform/email-address';
+import type { SuppressionCheck } from '../auth/otp.service';
+import type { Suppression, SuppressionReason, SuppressionRepository } from '../../store/ports';
+
+export interface SuppressionPage {
+  data: Suppression[];
+  nextCursor: string | null;
+}
+
+const invalid = (field: string, message: string) =>
+  new AppError({
+    code: ErrorCode.invalidRequest,
+    status: 400,
+    errors: [{ field, message }],
+  });
+
+function canonical(email: string): string {
+  const normalized = normalizeEmail(email);
+  if (!normalized) throw invalid('email', 'must be a valid email address');
+  return normalized;
+}
+
+const encodeCursor = (s: Suppression) =>
+  Buffer.from(JSON.stringify([s.createdAt.toISOString(), s.email])).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; email: string } {
+  try {
+    const [at, email] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof email !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    return { createdAt, email };
+  } catch {
+    throw invalid('cursor', 'is not a cursor this API returned');
+  }
+}
+
+/**
+ * The suppression list: addresses that bounced, were dropped or complained (added by the
+ * webhooks) or that an admin added. The admin API lists, adds and removes through this; the
+ * OTP flow asks `sendGuard()` before queueing a code email.
+ */
+export class SuppressionService {
+  constructor(
+    private readonly deps: {
+      repo: SuppressionRepository;
+      clock: Clock;
+      logger: Logger;
+      metrics: Metrics;
+      emailHash: (email: string) => string;
+    },
+  ) {}
+
+  /** Newest first; pass the returned `nextCursor` to get the next page. */
+  async list(cursor: string | undefined, limit = 20): Promise<SuppressionPage> {
+    const size = Math.min(100, Math.max(1, Math.floor(limit)));
+    const before = cursor ? decodeCursor(cursor) : undefined;
+    const rows = await this.deps.repo.list({ limit: size + 1, before });
+    const data = rows.slice(0, size);
+    return { data, nextCursor: rows.length > size ? encodeCursor(data[data.length - 1]) : null };
+  }
+
+  async find(email: string): Promise<Suppression | undefined> {
+    return this.deps.repo.find(canonical(email));
+  }
+
+  /** Adds an address (reason `manual` by default); an existing entry is returned unchanged. */
+  async add(
+    email: string,
+    options: { reason?: SuppressionReason; source?: string; requestId?: string } = {},
+  ): Promise<{ suppression: Suppression; created: boolean }> {
+    const address = canonical(email);
+    const created = await this.deps.repo.add({
+      email: address,
+      reason: options.reason ?? 'manual',
+      source: options.source ?? 'admin',
+      createdAt: this.deps.clock.now(),
+    });
+    const suppression = (await this.deps.repo.find(address)) as Suppression;
+    this.deps.logger.info('address suppressed', {
+      event: 'email.suppression.added',
+      requestId: options.requestId,
+      emailHash: this.deps.emailHash(address),
+      reason: suppression.reason,
+      source: suppression.source,
+      created,
+    });
+    return { suppression, created };
+  }
+
+  /** Lets the address receive email again; false if it was not suppressed. */
+  async remove(email: string, ctx: { requestId?: string } = {}): Promise<boolean> {
+    const address = canonical(email);
+    const removed = await this.deps.repo.remove(address);
+    this.deps.logger.info('address unsuppressed', {
+      event: 'email.suppression.removed',
+      requestId: ctx.requestId,
+      emailHash: this.deps.emailHash(address),
+      removed,
+    });
+    return removed;
+  }
+
+  async isSuppressed(email: string): Promise<boolean> {
+    const address = normalizeEmail(email);
+    return address !== undefined && (await this.deps.repo.find(address)) !== undefined;
+  }
+
+  /**
+   * The check the OTP flow runs before queueing: each email it stops is counted. The list is
+   * the store's, so a SQL store's answer from the admission step stands for the lookup.
+   */
+  sendGuard(): SuppressionCheck {
+    const count = (suppressed: boolean) => {
+      if (suppressed) this.deps.metrics.emailsSuppressed.inc();
+    };
+    return {
+      isSuppressed: async (email) => {
+        const suppressed = await this.isSuppressed(email);
+        count(suppressed);
+        return suppressed;
+      },
+      readByStore: count,
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
+import type { Clock } from '../../../platform/clock';
+import {
+  WebhookError,
+  type DeliveryEvent,
+  type DeliveryEventType,
+  type WebhookVerifier,
+} from './delivery-event';
+import type { SuppressionReason } from '../../../store/ports';
+import { bodyText, checkSkew, epochSeconds, isRecord, parseJson, str } from './webhook-body';
+
+const TYPES: Record<string, DeliveryEventType> = {
+  processed: 'accepted',
+  delivered: 'delivered',
+  deferred: 'deferred',
+  bounce: 'bounce',
+  dropped: 'dropped',
+  open: 'open',
+  click: 'click',
+  spamreport: 'complaint',
+  unsubscribe: 'unsubscribe',
+  group_unsubscribe: 'unsubscribe',
+};
+
+function suppressionFor(e: Record<string, unknown>): SuppressionReason | undefined {
+  // A "blocked" bounce is the receiving server refusing for now (reputation, rate), not a dead address.
+  if (e.event === 'bounce') return e.type === 'blocked' ? undefined : 'bounce';
+  if (e.event === 'dropped') return 'dropped';
+  if (e.event === 'spamreport') return 'spamreport';
+  return undefined;
+}
+
+/** Reads SendGrid's event array; entries without an sg_event_id cannot be deduplicated and are skipped. */
+export function readSendGridEvents(body: unknown, now: Date): DeliveryEvent[] {
+  if (!Array.isArray(body)) throw new WebhookError('malformed', 'the body must be an array of events');
+  const events: DeliveryEvent[] = [];
+  for (const e of body) {
+    if (!isRecord(e) || !str(e.sg_event_id) || !str(e.event)) continue;
+    events.push({
+      provider: 'sendgrid',
+      providerEventId: str(e.sg_event_id) as string,
+      // sg_message_id is the X-Message-Id returned on send, followed by ".filter…" routing parts.
+      providerMessageId: str(e.sg_message_id)?.split('.')[0],
+      email: str(e.email),
+      type: TYPES[e.event as string] ?? 'other',
+      suppress: suppressionFor(e),
+      occurredAt: epochSeconds(e.timestamp, now),
+    });
+  }
+  return events;
+}
+
+/**
+ * SendGrid's signed Event Webhook: an ECDSA P-256 signature over timestamp + raw body,
+ * checked with @sendgrid/eventwebhook before the body is parsed. SendGrid states no
+ * freshness window; we allow `maxSkewSeconds` (300) so a captured request cannot be replayed
+ * later, and duplicates inside the window are harmless because each sg_event_id applies once.
+ */
+export function createSendGridWebhook(options: {
+  publicKey: string;
+  clock: Clock;
+  maxSkewSeconds?: number;
+}): WebhookVerifier {
+  const ew = new EventWebhook();
+  const key = ew.convertPublicKeyToECDSA(options.publicKey);
+  const maxSkew = options.maxSkewSeconds ?? 300;
+  return {
+    provider: 'sendgrid',
+    async verify({ rawBody, header }) {
+      const signature = header(EventWebhookHeader.SIGNATURE());
+      const timestamp = header(EventWebhookHeader.TIMESTAMP());
+      if (!signature || !timestamp) throw new WebhookError('unsigned', 'missing signature headers');
+      const now = options.clock.now();
+      checkSkew(timestamp, now, maxSkew);
+      const text = bodyText(rawBody);
+      let valid = false;
+      try {
+        valid = ew.verifySignature(key, text, signature, timestamp);
+      } catch {
+        valid = false; // an undecodable signature is just a bad one
+      }
+      if (!valid) throw new WebhookError('bad_signature', 'signature does not match');
+      return { events: readSendGridEvents(parseJson(text, 'malformed'), now) };
+    },
+  };
+}

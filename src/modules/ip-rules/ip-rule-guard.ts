@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from 'winston';
+import { AppError } from '../../platform/errors/app-error';
+import { ErrorCode } from '../../platform/errors/error-codes';
+import type { Metrics } from '../../platform/metrics';
+import type { IpVerdict } from './ip-match';
+
+/**
+ * Liveness and readiness always pass: a deny rule or an allowlist that happens to cover the
+ * load balancer's probe address must not take every instance out of rotation.
+ */
+const PROBES = new Set(['/health/live', '/health/ready']);
+
+/**
+ * Refuses denied (or, with an allowlist, unlisted) client addresses with 403 before anything
+ * else runs: no body is parsed, no rate-limit budget is spent, no query is made, no mail can
+ * be sent. The address is req.ip, which honours only the configured `trust proxy`, so a
+ * client-sent X-Forwarded-For cannot step around a rule. Denied and unlisted get the same answer.
+ */
+export function ipRuleGuard(deps: {
+  rules: { check(ip: string | undefined): IpVerdict; readonly empty?: boolean };
+  logger: Logger;
+  metrics: Metrics;
+}): RequestHandler {
+  return (req, res, next) => {
+    // The common case: no rule, so req.ip (X-Forwarded-For parsing) and the path are not needed.
+    if (deps.rules.empty) return next();
+    const path = req.path.toLowerCase().replace(/\/+$/, '');
+    if (PROBES.has(path)) return next();
+    const verdict = deps.rules.check(req.ip);
+    if (verdict === 'allowed') return next();
+    deps.metrics.ipRuleDenials.inc({ reason: verdict });
+    // The same level as the request line the logger would have written: a flood adds no volume.
+    deps.logger.log('http', 'request refused by IP rule', {
+      event: 'ip.denied',
+      requestId: res.locals.requestId as string,
+      ip: req.ip,
+      reason: verdict,
+      method: req.method,
+    });
+    next(new AppError({ code: ErrorCode.forbidden, status: 403 }));
+  };
+}

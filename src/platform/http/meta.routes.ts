@@ -1,0 +1,102 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router, type RequestHandler } from 'express';
+import type SwaggerUi from 'swagger-ui-express';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import { sendProblem } from '../errors/error-handler';
+import type { Metrics } from '../metrics';
+import { docsSecurityHeaders } from './security';
+import { route } from './route';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<'ok' | 'degraded'>;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Compares digests so neither length nor content leaks through timing. */
+export function safeTokenEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
+}
+
+export function createMetaRouter(deps: {
+  jwks: () => Promise<unknown>;
+  metrics: Metrics;
+  metricsToken?: string;
+  readiness: ReadinessCheck[];
+  isShuttingDown: () => boolean;
+  openapi: object;
+}): Router {
+  const router = Router();
+  route(router, '/health/live', { get: [(_req, res) => void res.json({ status: 'ok' })] });
+
+  const ready: RequestHandler = async (req, res) => {
+    const checks: Record<string, string> = {};
+    let failing: string | undefined;
+    for (const c of deps.readiness) {
+      try {
+        checks[c.name] = await withTimeout(c.check(), 2_000);
+      } catch {
+        checks[c.name] = 'down';
+        failing ??= c.name;
+      }
+    }
+    if (deps.isShuttingDown()) failing ??= 'shutdown';
+    if (failing) {
+      res.setHeader('Retry-After', '5');
+      return sendProblem(req, res, {
+        status: 503,
+        code: ErrorCode.serviceUnavailable,
+        detail: `not ready: ${failing}`,
+      });
+    }
+    const degraded = Object.values(checks).includes('degraded');
+    res.json({ status: degraded ? 'degraded' : 'ok', checks });
+  };
+  route(router, '/health/ready', { get: [ready] });
+
+  route(router, '/.well-known/jwks.json', {
+    get: [
+      async (_req, res) => {
+        res.setHeader('Cache-Control', 'public, max-age=300');
+        res.json(await deps.jwks());
+      },
+    ],
+  });
+
+  const metrics: RequestHandler = async (req, res, next) => {
+    if (deps.metricsToken) {
+      const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+      if (!m || !safeTokenEqual(m[1], deps.metricsToken)) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+        return next(new AppError({ code: ErrorCode.unauthorized, status: 401 }));
+      }
+    }
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  };
+  route(router, '/metrics', { get: [metrics] });
+
+  route(router, '/v1/openapi.json', { get: [(_req, res) => void res.json(deps.openapi)] });
+  // Swagger UI is loaded on the first visit to /docs: the package and its assets cost every
+  // instance about 16 MB of memory, and most production instances never serve the page.
+  let docs: Router | undefined;
+  const loadDocs = (): Router => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const swaggerUi = require('swagger-ui-express') as typeof SwaggerUi;
+    return Router().use(swaggerUi.serve, swaggerUi.setup(deps.openapi, { customSiteTitle: 'otp-login-api' }));
+  };
+  router.use('/docs', docsSecurityHeaders, (req, res, next) => {
+    docs ??= loadDocs();
+    docs(req, res, next);
+  });
+  return router;
+}

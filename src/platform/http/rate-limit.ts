@@ -1,0 +1,44 @@
+import type { Request } from 'express';
+import { rateLimit, type Store } from 'express-rate-limit';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import type { Metrics } from '../metrics';
+
+export interface LimiterOptions {
+  name: string;
+  windowMs: number;
+  limit: number;
+  metrics: Metrics;
+  store?: Store;
+}
+
+/**
+ * A per-IP limiter (express-rate-limit) answering problem+json 429 with Retry-After and the
+ * standard RateLimit headers. The key is req.ip, which honours only the configured
+ * `trust proxy`: a client-sent X-Forwarded-For cannot pick a fresh bucket.
+ */
+export function createLimiter(options: LimiterOptions) {
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    store: options.store,
+    validate: { trustProxy: false, xForwardedForHeader: false },
+    keyGenerator: (req: Request) => `${options.name}:${req.ip ?? 'unknown'}`,
+    handler: (req, _res, next) => {
+      options.metrics.rateLimited.inc({ limit: options.name });
+      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = reset
+        ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000))
+        : options.windowMs / 1000;
+      next(
+        new AppError({
+          code: ErrorCode.rateLimited,
+          status: 429,
+          headers: { 'Retry-After': String(seconds) },
+        }),
+      );
+    },
+  });
+}
