@@ -15,7 +15,7 @@ import { createClient } from 'redis';
 import { buildContainer } from '../src/composition-root';
 import { loadConfig } from '../src/platform/config/config';
 import { createLogger } from '../src/platform/logger';
-import type { Mailer, OutgoingEmail } from '../src/store/ports';
+import type { Mailer, OutgoingEmail } from '../src/modules/email/email.ports';
 import { freePort, sleep, startPrivateRedis } from '../tests/helpers/private-redis';
 
 /** The part of autocannon's API used here (the package ships no types). */

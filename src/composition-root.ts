@@ -25,9 +25,10 @@ import { DeliveryService } from './modules/email/delivery.service';
 import { EmailEventService } from './modules/email/webhooks/email-events.service';
 import { createOtpMailProcessor } from './modules/email/queue/mail-worker';
 import { SuppressionService } from './modules/email/suppression.service';
-import { CodeHasher } from './modules/auth/otp-code';
+import { CodeHasher, createCodeMinter } from './modules/auth/otp-code';
 import { OtpService, type SuppressionCheck } from './modules/auth/otp.service';
-import type { Mailer, MailQueue, Store } from './store/ports';
+import type { Mailer, MailQueue } from './modules/email/email.ports';
+import type { Store } from './store/store';
 import { deriveKey, hmacHex } from './platform/secrets';
 import { SessionService } from './modules/auth/session.service';
 import { UserService } from './modules/auth/user.service';
@@ -195,9 +196,8 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
   const processOtpMail = createOtpMailProcessor({
     otps: store.otps,
     mailer,
-    hasher,
+    codes: createCodeMinter(hasher, config.otp.length),
     clock,
-    codeLength: config.otp.length,
     brand: config.email.brand,
     logger,
     metrics,

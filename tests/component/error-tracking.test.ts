@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
-import type { Store } from '../../src/store/ports';
+import type { Store } from '../../src/store/store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** A local stand-in for Sentry's ingestion endpoint: records each envelope it receives. */

@@ -2,7 +2,7 @@ import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
-import type { Store } from '../../src/store/ports';
+import type { Store } from '../../src/store/store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**

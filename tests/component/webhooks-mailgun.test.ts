@@ -3,7 +3,7 @@ import { UnavailableError } from '../../src/platform/errors/app-error';
 import { readMailgunEvent } from '../../src/modules/email/webhooks/mailgun.webhook';
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
-import type { OutgoingEmail } from '../../src/store/ports';
+import type { OutgoingEmail } from '../../src/modules/email/email.ports';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { RecordingMailer } from '../helpers/recording-mailer';
 import { createTestApp, type TestApp } from '../helpers/test-app';

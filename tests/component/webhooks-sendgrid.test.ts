@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readSendGridEvents } from '../../src/modules/email/webhooks/sendgrid.webhook';
-import type { OutgoingEmail } from '../../src/store/ports';
+import type { OutgoingEmail } from '../../src/modules/email/email.ports';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { RecordingMailer } from '../helpers/recording-mailer';
 import { createTestApp, type TestApp } from '../helpers/test-app';

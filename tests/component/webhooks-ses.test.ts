@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSesNotification } from '../../src/modules/email/webhooks/ses.webhook';
 import { createCertificateFetcher } from '../../src/modules/email/webhooks/sns-certificates';
-import type { OutgoingEmail } from '../../src/store/ports';
+import type { OutgoingEmail } from '../../src/modules/email/email.ports';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { RecordingMailer } from '../helpers/recording-mailer';
 import { createTestApp, type TestApp } from '../helpers/test-app';

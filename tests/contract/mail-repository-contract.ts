@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EmailMessage, EmailMessageStatus, Store } from '../../src/store/ports';
+import type { EmailMessage, EmailMessageStatus } from '../../src/modules/email/email.ports';
+import type { Store } from '../../src/store/store';
 
 /**
  * The contract of the email repositories (suppressions, emailMessages, emailEvents), written

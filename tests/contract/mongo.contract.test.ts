@@ -8,7 +8,7 @@ import {
   createMongoStoreOn,
   type MongoStoreOptions,
 } from '../../src/store/mongo/mongo-store';
-import type { Store } from '../../src/store/ports';
+import type { Store } from '../../src/store/store';
 import { runMailRepositoryContract } from './mail-repository-contract';
 import { runRepositoryContract } from './repository-contract';
 

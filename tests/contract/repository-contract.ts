@@ -6,11 +6,11 @@ import type {
   NewOtp,
   RefreshTokenRecord,
   Session,
-  Store,
   User,
   VerifyAttemptInput,
   VerifyAttemptOutcome,
-} from '../../src/store/ports';
+} from '../../src/modules/auth/auth.ports';
+import type { Store } from '../../src/store/store';
 import { admitCodeRequest, countVerifyAttempt } from '../../src/modules/auth/otp.service';
 
 /**

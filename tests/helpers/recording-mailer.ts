@@ -1,4 +1,4 @@
-import type { Mailer, OutgoingEmail } from '../../src/store/ports';
+import type { Mailer, OutgoingEmail } from '../../src/modules/email/email.ports';
 
 /** A mailer that keeps every message, so tests can read the code a person would receive. */
 export class RecordingMailer implements Mailer {

@@ -6,7 +6,7 @@ import { buildContainer, type Container, type Overrides } from '../../src/compos
 import { loadConfig } from '../../src/platform/config/config';
 import { createLogger } from '../../src/platform/logger';
 import { ManualClock } from '../../src/platform/clock';
-import type { Store } from '../../src/store/ports';
+import type { Store } from '../../src/store/store';
 import { createTempDatabase } from './databases';
 import { RecordingMailer } from './recording-mailer';
 

@@ -60,7 +60,9 @@ export const anyDoc = (): Record<string, unknown> => ({
 
 export function createRecordingOps(): { ops: MongoOps; calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
-  const record = (call: RecordedCall) => calls.push(call);
+  // Recorded under the store's collection names; the schema test looks each one up in the models.
+  const record = (call: Omit<RecordedCall, 'collection'> & { collection: string }) =>
+    calls.push(call as RecordedCall);
   const findOptions = (options: FindOptions = {}) => ({
     sort: options.sort,
     hint: options.hint,

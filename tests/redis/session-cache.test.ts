@@ -10,7 +10,7 @@ import {
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import { systemClock } from '../../src/platform/clock';
-import type { Store } from '../../src/store/ports';
+import type { Store } from '../../src/store/store';
 import {
   SHARED_REDIS_URL,
   deleteKeys,

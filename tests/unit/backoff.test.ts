@@ -8,7 +8,7 @@ import {
 } from '../../src/modules/email/queue/memory-mail-queue';
 import { MailError } from '../../src/modules/email/transports/mail-error';
 import type { JobResult } from '../../src/modules/email/queue/mail-worker';
-import type { MailJob } from '../../src/store/ports';
+import type { MailJob } from '../../src/modules/email/email.ports';
 
 const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
 const top = () => 0.999_999;

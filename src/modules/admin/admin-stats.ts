@@ -1,6 +1,6 @@
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
-import type { Store } from '../../store/ports';
+import type { AuthRepositories } from '../auth';
 
 export interface AdminStats {
   users: number;
@@ -35,7 +35,11 @@ const sum = (values: Record<string, number>) => Object.values(values).reduce((a,
  * Usage figures for the admin API ("analytics and usage tracking"): the totals come from the
  * database, the activity counters from the metrics registry, so dashboards and this endpoint agree.
  */
-export function createStatsReader(deps: { store: Store; metrics: Metrics; clock: Clock }) {
+export function createStatsReader(deps: {
+  store: Pick<AuthRepositories, 'users' | 'sessions'>;
+  metrics: Metrics;
+  clock: Clock;
+}) {
   const since = deps.clock.now();
   return async (): Promise<AdminStats> => {
     const { metrics } = deps;

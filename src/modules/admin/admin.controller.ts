@@ -3,9 +3,9 @@ import { AppError } from '../../platform/errors/app-error';
 import { ErrorCode } from '../../platform/errors/error-codes';
 import type { AdminActor, AdminService } from './admin.service';
 import type { AdminStats } from './admin-stats';
-import type { DeliveryReport } from '../email/delivery.service';
-import type { IpRule, Suppression } from '../../store/ports';
-import { userView } from '../auth/auth.views';
+import { userView } from '../auth';
+import type { DeliveryReport, Suppression } from '../email';
+import type { IpRule } from '../ip-rules';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => new AppError({ code: ErrorCode.notFound, status: 404 });

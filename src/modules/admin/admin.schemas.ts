@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { normalizeEmail } from '../../platform/email-address';
-import { parseIpNetwork } from '../ip-rules/ip-match';
+import { parseIpNetwork } from '../ip-rules';
 
 /**
  * Admin request schemas. Unknown keys are refused everywhere (Joi's default for objects), so

@@ -3,10 +3,15 @@ import { AppError } from '../../platform/errors/app-error';
 import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
-import type { IpRuleInput, IpRuleService } from '../ip-rules/ip-rules.service';
-import type { DeliveryReport, DeliveryService } from '../email/delivery.service';
-import type { SuppressionPage, SuppressionService } from '../email/suppression.service';
-import type { IpRule, Store, Suppression, User } from '../../store/ports';
+import type { AuthRepositories, User } from '../auth';
+import type {
+  DeliveryReport,
+  DeliveryService,
+  Suppression,
+  SuppressionPage,
+  SuppressionService,
+} from '../email';
+import type { IpRule, IpRuleInput, IpRuleService } from '../ip-rules';
 import type { AdminStats } from './admin-stats';
 
 /** Who acts: the key's id and the request id (never the key itself). */
@@ -54,7 +59,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export class AdminService {
   constructor(
     private readonly deps: {
-      store: Store;
+      store: Pick<AuthRepositories, 'users' | 'sessions'>;
       ipRules: IpRuleService;
       suppressions: SuppressionService;
       deliveries: DeliveryService;

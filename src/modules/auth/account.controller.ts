@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../platform/errors/app-error';
 import { ErrorCode } from '../../platform/errors/error-codes';
-import type { Session } from '../../store/ports';
+import type { Session } from './auth.ports';
 import type { SessionService } from './session.service';
 import type { UserService } from './user.service';
 import { sessionView, userView } from './auth.views';

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { resolveLocale } from '../email/templates/otp-email.template';
+import { resolveLocale } from '../email';
 import type { OtpService } from './otp.service';
 import type { ClientContext, SessionService } from './session.service';
 import { tokensView } from './auth.views';

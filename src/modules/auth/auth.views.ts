@@ -1,5 +1,5 @@
 import type { IssuedTokens } from './session.service';
-import type { Session, User } from '../../store/ports';
+import type { Session, User } from './auth.ports';
 
 /** Response shapes: an allow-list of fields, so no hash or internal column can leak out. */
 export const userView = (u: User) => ({

@@ -33,3 +33,13 @@ export class CodeHasher {
     return ok;
   }
 }
+
+/** Mints codes of `length` digits for the mail worker: it mails the code and stores only the hash. */
+export function createCodeMinter(hasher: CodeHasher, length: number) {
+  return {
+    mint(otpId: string, email: string) {
+      const code = generateCode(length);
+      return { code, hash: hasher.hash(otpId, email, code) };
+    },
+  };
+}

@@ -5,15 +5,15 @@ import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import { emailDomain } from '../../platform/email-address';
 import type {
+  AuthRepositories,
+  AuthStore,
   CodeRequestInput,
   CodeRequestOutcome,
-  MailQueue,
-  Repositories,
-  Store,
   UserRepository,
   VerifyAttemptInput,
   VerifyAttemptOutcome,
-} from '../../store/ports';
+} from './auth.ports';
+import type { MailQueue } from '../email';
 import type { ClientContext, IssuedTokens, SessionService } from './session.service';
 import type { CodeHasher } from './otp-code';
 
@@ -54,11 +54,11 @@ const rateLimited = (retryAfterSeconds: number, detail: string) =>
 /**
  * The checks of a code request, in a transaction of the caller's: the address's lock, then the
  * resend cooldown, the caller's IP cap (told), and the hidden per-address and per-domain caps.
- * A SQL store does the same in one statement (`Store.admitCodeRequest`, migration 4); the
+ * A SQL store does the same in one statement (`AuthStore.admitCodeRequest`, migration 4); the
  * contract tests hold both to the same cases.
  */
 export async function admitCodeRequest(
-  tx: Repositories,
+  tx: AuthRepositories,
   input: CodeRequestInput,
 ): Promise<CodeRequestOutcome> {
   const { email, now } = input;
@@ -87,11 +87,11 @@ export async function admitCodeRequest(
 }
 
 /**
- * A guess counted in a transaction of the caller's (see `Store.countVerifyAttempt`, which a SQL
+ * A guess counted in a transaction of the caller's (see `AuthStore.countVerifyAttempt`, which a SQL
  * store does in one statement, migration 5; the contract tests hold both to the same cases).
  */
 export async function countVerifyAttempt(
-  tx: Repositories,
+  tx: AuthRepositories,
   input: VerifyAttemptInput,
 ): Promise<VerifyAttemptOutcome> {
   const { email, ip, now } = input;
@@ -122,7 +122,7 @@ export async function countVerifyAttempt(
 export class OtpService {
   constructor(
     private readonly deps: {
-      store: Store;
+      store: AuthStore;
       queue: MailQueue;
       hasher: CodeHasher;
       sessions: SessionService;

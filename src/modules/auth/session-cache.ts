@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import client from 'prom-client';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
-import type { Session, SessionRepository, User, UserRepository } from '../../store/ports';
+import type { Session, SessionRepository, User, UserRepository } from './auth.ports';
 import type { SessionStateReader } from './session.service';
 import type { RedisConnection, SendCommand } from '../../platform/redis/redis-client';
 

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { TokenService } from './token.service';
 import type { Clock } from '../../platform/clock';
-import type { Repositories, Session, Store, User } from '../../store/ports';
+import type { AuthRepositories, AuthStore, Session, User } from './auth.ports';
 
 /** Who a logged action belongs to: the request id goes on every audit line it causes. */
 export interface AuditContext {
@@ -57,7 +57,7 @@ export interface SessionStateReader {
 export class SessionService {
   constructor(
     private readonly deps: {
-      store: Store;
+      store: AuthStore;
       tokens: TokenService;
       clock: Clock;
       policy: SessionPolicy;
@@ -71,7 +71,7 @@ export class SessionService {
 
   /** Creates a new session (never reusing one: no fixation) and its first refresh token, inside `tx`. */
   async start(
-    tx: Repositories,
+    tx: AuthRepositories,
     user: User,
     ctx: ClientContext,
   ): Promise<{ session: Session; refreshToken: string }> {

@@ -1,4 +1,4 @@
-import type { User, UserRepository } from '../../store/ports';
+import type { User, UserRepository } from './auth.ports';
 
 /** Reads of the user object; a cache can be put in front through `reader`. */
 export class UserService {

@@ -1,7 +1,7 @@
 import { AppError } from '../../platform/errors/app-error';
 import { ErrorCode } from '../../platform/errors/error-codes';
 import { normalizeEmail } from '../../platform/email-address';
-import type { EmailMessage, Repositories, Suppression } from '../../store/ports';
+import type { EmailMessage, EmailRepositories, Suppression } from './email.ports';
 
 export interface MessageWithEvents extends EmailMessage {
   events: Array<{ provider: string; type: string; occurredAt: Date }>;
@@ -15,9 +15,7 @@ export interface DeliveryReport {
 
 /** What happened to the emails sent to an address, for the admin API. */
 export class DeliveryService {
-  constructor(
-    private readonly deps: { repos: Pick<Repositories, 'emailMessages' | 'emailEvents' | 'suppressions'> },
-  ) {}
+  constructor(private readonly deps: { repos: EmailRepositories }) {}
 
   /** The address's newest messages (at most `limit`, ≤100), each with its webhook events, oldest first. */
   async recentMessagesFor(email: string, limit = 20): Promise<DeliveryReport> {

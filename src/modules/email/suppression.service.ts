@@ -4,8 +4,8 @@ import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import { normalizeEmail } from '../../platform/email-address';
-import type { SuppressionCheck } from '../auth/otp.service';
-import type { Suppression, SuppressionReason, SuppressionRepository } from '../../store/ports';
+import type { SuppressionCheck } from '../auth';
+import type { Suppression, SuppressionReason, SuppressionRepository } from './email.ports';
 
 export interface SuppressionPage {
   data: Suppression[];

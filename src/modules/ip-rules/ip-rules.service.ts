@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
 import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Clock } from '../../platform/clock';
-import type { IpRule, IpRuleRepository } from '../../store/ports';
+import type { IpRule, IpRuleRepository } from './ip-rules.ports';
 import { IpPolicy, parseIpNetwork, type IpNetwork, type IpVerdict } from './ip-match';
 
 /** More rules than this belong in a firewall, not in every request's memory. */

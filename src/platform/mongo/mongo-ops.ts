@@ -1,6 +1,9 @@
-import mongoose, { type ClientSession } from 'mongoose';
+import mongoose, { type ClientSession, type Model } from 'mongoose';
 import { isDuplicateKeyError, isTransientTransactionError, mapMongoError } from './mongo-errors';
-import type { CollectionKey, MongoModels } from '../../store/mongo/mongo-models';
+
+/** A collection's name: the store's model map decides which exist (an unknown one throws). */
+export type CollectionKey = string;
+export type MongoModels = Record<CollectionKey, Model<Record<string, unknown>>>;
 
 export type Filter = Record<string, unknown>;
 export type Sort = Record<string, 1 | -1>;

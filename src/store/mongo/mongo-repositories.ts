@@ -1,4 +1,4 @@
-import type { Repositories } from '../ports';
+import type { Repositories } from '../store';
 import { createMongoIpRuleRepository } from '../../modules/ip-rules/repositories/mongo/ip-rule.repository';
 import {
   createMongoEmailEventRepository,

@@ -1,6 +1,6 @@
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import { UnavailableError } from '../../platform/errors/app-error';
-import type { Store } from '../ports';
+import type { Store } from '../store';
 import { mapMongoError } from '../../platform/mongo/mongo-errors';
 import { bootstrapIndexes, ensureIndexes } from './mongo-indexes';
 import { createModels, type MongoModels } from './mongo-models';

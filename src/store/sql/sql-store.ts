@@ -1,4 +1,4 @@
-import type { Repositories, Store } from '../ports';
+import type { Repositories, Store } from '../store';
 import {
   createSqlEmailEventRepository,
   createSqlEmailMessageRepository,

@@ -4,7 +4,7 @@ import client from 'prom-client';
 import type { Logger } from 'winston';
 import { MailError } from '../transports/mail-error';
 import type { JobResult } from './mail-worker';
-import type { MailJob, MailQueue } from '../../../store/ports';
+import type { MailJob, MailQueue } from '../email.ports';
 import type { Metrics } from '../../../platform/metrics';
 import { bullConnection } from './bullmq-connection';
 import { backoffDelay, type RetryPolicy } from './memory-mail-queue';

@@ -1,15 +1,15 @@
 import type { Logger } from 'winston';
 import type { Metrics } from '../../../platform/metrics';
 import type { Clock } from '../../../platform/clock';
-import { generateCode, type CodeHasher } from '../../auth/otp-code';
 import type {
+  CodeMinter,
   EmailMessageRepository,
   EmailMessageStatus,
   MailJob,
   Mailer,
-  OtpRepository,
+  PendingCodes,
   SendResult,
-} from '../../../store/ports';
+} from '../email.ports';
 import { MailError } from '../transports/mail-error';
 import { renderOtpEmail, resolveLocale, type EmailBrand } from '../templates/otp-email.template';
 
@@ -22,11 +22,10 @@ export type JobResult = 'sent' | 'expired' | 'stale';
  * events refer to); the last failed try (permanent, or try `maxAttempts`) is recorded as failed.
  */
 export function createOtpMailProcessor(deps: {
-  otps: Pick<OtpRepository, 'setCodeHash'>;
+  otps: PendingCodes;
+  codes: CodeMinter;
   mailer: Mailer;
-  hasher: CodeHasher;
   clock: Clock;
-  codeLength: number;
   brand: EmailBrand;
   logger: Logger;
   metrics: Metrics;
@@ -58,8 +57,8 @@ export function createOtpMailProcessor(deps: {
     const now = deps.clock.now();
     const expiresAt = new Date(job.expiresAt);
     if (expiresAt <= now) return 'expired';
-    const code = generateCode(deps.codeLength);
-    const stored = await deps.otps.setCodeHash(job.otpId, deps.hasher.hash(job.otpId, job.email, code), now);
+    const { code, hash } = deps.codes.mint(job.otpId, job.email);
+    const stored = await deps.otps.setCodeHash(job.otpId, hash, now);
     if (!stored) return 'stale';
     const minutes = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000));
     const email = renderOtpEmail({

@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { MailError } from '../transports/mail-error';
 import type { JobResult } from './mail-worker';
-import type { MailJob, MailQueue } from '../../../store/ports';
+import type { MailJob, MailQueue } from '../email.ports';
 import type { Metrics } from '../../../platform/metrics';
 
 export interface RetryPolicy {

@@ -1,4 +1,4 @@
-import type { Mailer } from '../../../store/ports';
+import type { Mailer } from '../email.ports';
 
 /**
  * Development only (production refuses to start with it): prints the message so a developer

@@ -1,6 +1,6 @@
 import type { Logger } from 'winston';
 import { MailError } from './mail-error';
-import type { Mailer } from '../../../store/ports';
+import type { Mailer } from '../email.ports';
 
 const isTransient = (err: unknown) => !(err instanceof MailError && err.permanent);
 

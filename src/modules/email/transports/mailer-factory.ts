@@ -1,6 +1,6 @@
 import type { Logger } from 'winston';
 import type { Config, EmailTransportKind } from '../../../platform/config/config';
-import type { Mailer } from '../../../store/ports';
+import type { Mailer } from '../email.ports';
 import { createConsoleMailer } from './console.mailer';
 import { createFallbackMailer, withCircuitBreaker, type CircuitOptions } from './fallback.mailer';
 import { createSmtpMailer } from './smtp.mailer';

@@ -1,6 +1,6 @@
 import FormData from 'form-data';
 import Mailgun from 'mailgun.js';
-import type { Mailer } from '../../../store/ports';
+import type { Mailer } from '../email.ports';
 import { mailErrorForNetwork, mailErrorForStatus } from './provider-errors';
 
 export interface MailgunOptions {

@@ -1,6 +1,6 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import type { Mailer } from '../../../store/ports';
+import type { Mailer } from '../email.ports';
 import { mailErrorForNetwork, mailErrorForStatus } from './provider-errors';
 
 export interface SendGridOptions {

@@ -1,5 +1,5 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Mailer } from '../../../store/ports';
+import type { Mailer } from '../email.ports';
 import { mailErrorForNetwork, mailErrorForStatus } from './provider-errors';
 
 export interface SesOptions {

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { MailError } from './mail-error';
-import type { Mailer } from '../../../store/ports';
+import type { Mailer } from '../email.ports';
 
 export interface SmtpOptions {
   host: string;

@@ -1,4 +1,4 @@
-import type { EmailMessageStatus, SuppressionReason } from '../../../store/ports';
+import type { EmailMessageStatus, SuppressionReason } from '../email.ports';
 
 /** Provider event names folded onto one bounded set (also the metric label values). */
 export type DeliveryEventType =

@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import type { Metrics } from '../../../platform/metrics';
 import type { Clock } from '../../../platform/clock';
 import { normalizeEmail } from '../../../platform/email-address';
-import type { Store } from '../../../store/ports';
+import type { EmailStore } from '../email.ports';
 import { STATUS_TRANSITIONS, type DeliveryEvent } from './delivery-event';
 
 export interface ApplyResult {
@@ -19,7 +19,7 @@ export interface ApplyResult {
 export class EmailEventService {
   constructor(
     private readonly deps: {
-      store: Store;
+      store: EmailStore;
       clock: Clock;
       logger: Logger;
       metrics: Metrics;

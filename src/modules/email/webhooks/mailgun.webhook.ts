@@ -7,7 +7,7 @@ import {
   type DeliveryEventType,
   type WebhookVerifier,
 } from './delivery-event';
-import type { SuppressionReason } from '../../../store/ports';
+import type { SuppressionReason } from '../email.ports';
 import { bodyText, checkSkew, epochSeconds, isRecord, parseJson, str } from './webhook-body';
 
 function classify(e: Record<string, unknown>): { type: DeliveryEventType; suppress?: SuppressionReason } {

@@ -6,7 +6,7 @@ import {
   type DeliveryEventType,
   type WebhookVerifier,
 } from './delivery-event';
-import type { SuppressionReason } from '../../../store/ports';
+import type { SuppressionReason } from '../email.ports';
 import { bodyText, checkSkew, epochSeconds, isRecord, parseJson, str } from './webhook-body';
 
 const TYPES: Record<string, DeliveryEventType> = {

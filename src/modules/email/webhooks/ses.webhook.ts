@@ -7,7 +7,7 @@ import {
   type VerifiedWebhook,
   type WebhookVerifier,
 } from './delivery-event';
-import type { SuppressionReason } from '../../../store/ports';
+import type { SuppressionReason } from '../email.ports';
 import type { CertificateFetcher } from './sns-certificates';
 import { bodyText, isRecord, parseJson, str } from './webhook-body';
 

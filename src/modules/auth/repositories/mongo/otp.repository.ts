@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v4 as uuidv4 } from 'uuid';
-import type { AuthFailureRepository, OtpRecord, OtpRepository } from '../../../../store/ports';
+import type { AuthFailureRepository, OtpRecord, OtpRepository } from '../../auth.ports';
 import { op, type Filter, type MongoOps } from '../../../../platform/mongo/mongo-ops';
 
 interface OtpDoc {

@@ -3,7 +3,7 @@ import type {
   RefreshTokenRepository,
   Session,
   SessionRepository,
-} from '../../../../store/ports';
+} from '../../auth.ports';
 import { op, type Filter, type MongoOps } from '../../../../platform/mongo/mongo-ops';
 
 interface SessionDoc {

@@ -1,5 +1,5 @@
 import { v4 as uuidv4 } from 'uuid';
-import type { User, UserRepository } from '../../../../store/ports';
+import type { User, UserRepository } from '../../auth.ports';
 import { op, type MongoOps } from '../../../../platform/mongo/mongo-ops';
 import { deleteSessionsWithTokens } from './session.repository';
 

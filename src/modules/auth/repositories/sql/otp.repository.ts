@@ -7,7 +7,7 @@ import type {
   OtpRepository,
   VerifyAttemptInput,
   VerifyAttemptOutcome,
-} from '../../../../store/ports';
+} from '../../auth.ports';
 import type { Queryable } from '../../../../platform/sql/sql-client';
 
 interface OtpRow {

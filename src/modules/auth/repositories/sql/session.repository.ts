@@ -5,7 +5,7 @@ import type {
   Session,
   SessionRepository,
   User,
-} from '../../../../store/ports';
+} from '../../auth.ports';
 import type { Queryable } from '../../../../platform/sql/sql-client';
 import { toUser } from './user.repository';
 

@@ -1,5 +1,5 @@
 import { v4 as uuidv4 } from 'uuid';
-import type { User, UserRepository } from '../../../../store/ports';
+import type { User, UserRepository } from '../../auth.ports';
 import type { Queryable } from '../../../../platform/sql/sql-client';
 
 export interface UserRow {

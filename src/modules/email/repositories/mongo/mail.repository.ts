@@ -8,7 +8,7 @@ import type {
   Suppression,
   SuppressionReason,
   SuppressionRepository,
-} from '../../../../store/ports';
+} from '../../email.ports';
 import { op, type MongoOps } from '../../../../platform/mongo/mongo-ops';
 
 interface SuppressionDoc {

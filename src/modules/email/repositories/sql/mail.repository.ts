@@ -8,7 +8,7 @@ import type {
   Suppression,
   SuppressionReason,
   SuppressionRepository,
-} from '../../../../store/ports';
+} from '../../email.ports';
 import type { Queryable } from '../../../../platform/sql/sql-client';
 
 interface SuppressionRow {

@@ -1,5 +1,5 @@
 import { v4 as uuidv4 } from 'uuid';
-import type { IpRule, IpRuleRepository } from '../../../../store/ports';
+import type { IpRule, IpRuleRepository } from '../../ip-rules.ports';
 import type { MongoOps } from '../../../../platform/mongo/mongo-ops';
 
 interface IpRuleDoc {

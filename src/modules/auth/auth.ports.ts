@@ -1,6 +1,7 @@
 /**
- * The interfaces the domain depends on. Repositories return plain objects and turn driver
- * errors into UnavailableError / ConflictError; services never see a driver.
+ * The login module's ports: the records and repositories of users, codes, failures, sessions
+ * and refresh tokens, and the store operations that carry the login rules. Repositories return
+ * plain objects and turn driver errors into UnavailableError / ConflictError.
  */
 
 export interface User {
@@ -113,100 +114,16 @@ export interface RefreshTokenRepository {
   markRotated(tokenHash: string, at: Date): Promise<void>;
 }
 
-export interface Repositories {
+/** The repositories of the login module, as one transaction sees them. */
+export interface AuthRepositories {
   users: UserRepository;
   otps: OtpRepository;
   authFailures: AuthFailureRepository;
   sessions: SessionRepository;
   refreshTokens: RefreshTokenRepository;
-  suppressions: SuppressionRepository;
-  emailMessages: EmailMessageRepository;
-  emailEvents: EmailEventRepository;
-  ipRules: IpRuleRepository;
 }
 
-export type SuppressionReason = 'bounce' | 'dropped' | 'spamreport' | 'complaint' | 'manual';
-
-/** An address that must not be mailed, and why. `source` is the provider that reported it, or `admin`. */
-export interface Suppression {
-  email: string;
-  reason: SuppressionReason;
-  source: string;
-  createdAt: Date;
-}
-
-export interface SuppressionRepository {
-  /** Adds the address; an existing entry is kept as it is. True when the address was newly added. */
-  add(suppression: Suppression): Promise<boolean>;
-  remove(email: string): Promise<boolean>;
-  find(email: string): Promise<Suppression | undefined>;
-  /** Newest first; `before` is the last entry of the previous page. */
-  list(options: { limit: number; before?: { createdAt: Date; email: string } }): Promise<Suppression[]>;
-}
-
-export type EmailMessageStatus =
-  'queued' | 'sent' | 'delivered' | 'deferred' | 'bounced' | 'dropped' | 'opened' | 'failed';
-
-/** One email handed to (or refused by) a provider, and what became of it. */
-export interface EmailMessage {
-  id: string;
-  otpId: string | null;
-  email: string;
-  provider: string;
-  providerMessageId: string | null;
-  status: EmailMessageStatus;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface EmailMessageRepository {
-  create(message: Omit<EmailMessage, 'id' | 'updatedAt'>): Promise<EmailMessage>;
-  findById(id: string): Promise<EmailMessage | undefined>;
-  /** The newest message a provider knows by this id. */
-  findByProviderMessageId(provider: string, providerMessageId: string): Promise<EmailMessage | undefined>;
-  /**
-   * Moves the status only from one of `from` (compare-and-set), so late or reordered webhook
-   * events never move a message backwards. False when the message was in another state.
-   */
-  advanceStatus(id: string, to: EmailMessageStatus, from: EmailMessageStatus[], at: Date): Promise<boolean>;
-  listRecentForEmail(email: string, limit: number): Promise<EmailMessage[]>;
-  deleteBefore(before: Date): Promise<number>;
-}
-
-/** A provider's webhook event, kept once per provider event id. */
-export interface EmailEvent {
-  provider: string;
-  providerEventId: string;
-  messageId: string | null;
-  type: string;
-  occurredAt: Date;
-}
-
-export interface EmailEventRepository {
-  /** Stores the event unless this provider already reported this event id; true when it is new. */
-  recordOnce(event: EmailEvent): Promise<boolean>;
-  listForMessages(messageIds: string[]): Promise<EmailEvent[]>;
-  deleteBefore(before: Date): Promise<number>;
-}
-
-/** An admin-managed IP rule; `cidr` is canonical (`203.0.113.0/24`, `198.51.100.7/32`, `2001:db8::/32`). */
-export interface IpRule {
-  id: string;
-  cidr: string;
-  action: 'allow' | 'deny';
-  note: string | null;
-  createdAt: Date;
-}
-
-export interface IpRuleRepository {
-  /** Every rule, oldest first: the whole set is held in memory by each instance. */
-  list(): Promise<IpRule[]>;
-  /** Adds the rule; the same cidr and action already stored is returned as it is, with created false. */
-  create(rule: Omit<IpRule, 'id'>): Promise<{ rule: IpRule; created: boolean }>;
-  delete(id: string): Promise<boolean>;
-}
-
-/** The common refresh, done by the store in one step (see `Store.rotateRefreshToken`). */
+/** The common refresh, done by the store in one step (see `AuthStore.rotateRefreshToken`). */
 export interface RotationInput {
   tokenHash: string;
   successorHash: string;
@@ -215,7 +132,7 @@ export interface RotationInput {
   idleExpiresAt: Date;
 }
 
-/** A code request, checked against the rules of PRODUCT.md "Codes" (see `Store.admitCodeRequest`). */
+/** A code request, checked against the code rules of docs/api.md (see `AuthStore.admitCodeRequest`). */
 export interface CodeRequestInput {
   email: string;
   emailDomain: string;
@@ -243,7 +160,7 @@ export type CodeRequestOutcome =
       suppressed?: boolean;
     };
 
-/** One guess at a code, counted before it is compared (see `Store.countVerifyAttempt`). */
+/** One guess at a code, counted before it is compared (see `AuthStore.countVerifyAttempt`). */
 export interface VerifyAttemptInput {
   email: string;
   ip: string;
@@ -260,10 +177,9 @@ export type VerifyAttemptOutcome =
   | { kind: 'locked'; retryAfterSeconds: number }
   | { kind: 'counted'; candidates: Array<{ id: string; codeHash: string }> };
 
-/** A storage backend: repositories plus a unit of work whose repositories share one transaction. */
-export interface Store extends Repositories {
-  readonly kind: 'pglite' | 'postgres' | 'mongo';
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+/** What the login module needs of a store: its repositories, a unit of work, and its one-step rules. */
+export interface AuthStore extends AuthRepositories {
+  transaction<T>(work: (tx: AuthRepositories) => Promise<T>): Promise<T>;
   /**
    * The common case of a refresh as one atomic statement: when `tokenHash` is a current (never
    * rotated) token of a live session, stamps it rotated, inserts `successorHash` as its child,
@@ -287,46 +203,4 @@ export interface Store extends Repositories {
    * one included. Optional: without it, the caller runs the same steps in a transaction.
    */
   countVerifyAttempt?(input: VerifyAttemptInput): Promise<VerifyAttemptOutcome>;
-  migrate(): Promise<void>;
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export interface OutgoingEmail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** Stable per message so a retry is not sent twice where the provider supports it. */
-  idempotencyKey: string;
-}
-
-/** What a provider answered: its message id, and which provider it was (a fallback may have sent it). */
-export interface SendResult {
-  messageId?: string;
-  provider?: string;
-}
-
-/** A transport that delivers one message. Throws MailError on failure. */
-export interface Mailer {
-  readonly name: string;
-  send(message: OutgoingEmail): Promise<SendResult>;
-  close?(): Promise<void>;
-}
-
-export interface MailJob {
-  otpId: string;
-  email: string;
-  expiresAt: string;
-  locale: string;
-  /** The id of the request that asked for the code, so delivery lines can be joined to it. */
-  requestId?: string;
-}
-
-/** Email jobs, off the request path. */
-export interface MailQueue {
-  enqueue(job: MailJob): Promise<void>;
-  /** Resolves when every queued job has been sent or given up (tests, shutdown). */
-  drain(): Promise<void>;
-  close(): Promise<void>;
 }

@@ -1,0 +1,4 @@
+/** The login module's public face: what other modules and the composition root may use. */
+export type { AuthRepositories, AuthStore, Session, User } from './auth.ports';
+export { userView } from './auth.views';
+export type { SuppressionCheck } from './otp.service';

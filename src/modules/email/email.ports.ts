@@ -1,0 +1,127 @@
+/** The email module's ports: suppressions, message and event history, transports and the mail queue. */
+
+export type SuppressionReason = 'bounce' | 'dropped' | 'spamreport' | 'complaint' | 'manual';
+
+/** An address that must not be mailed, and why. `source` is the provider that reported it, or `admin`. */
+export interface Suppression {
+  email: string;
+  reason: SuppressionReason;
+  source: string;
+  createdAt: Date;
+}
+
+export interface SuppressionRepository {
+  /** Adds the address; an existing entry is kept as it is. True when the address was newly added. */
+  add(suppression: Suppression): Promise<boolean>;
+  remove(email: string): Promise<boolean>;
+  find(email: string): Promise<Suppression | undefined>;
+  /** Newest first; `before` is the last entry of the previous page. */
+  list(options: { limit: number; before?: { createdAt: Date; email: string } }): Promise<Suppression[]>;
+}
+
+export type EmailMessageStatus =
+  'queued' | 'sent' | 'delivered' | 'deferred' | 'bounced' | 'dropped' | 'opened' | 'failed';
+
+/** One email handed to (or refused by) a provider, and what became of it. */
+export interface EmailMessage {
+  id: string;
+  otpId: string | null;
+  email: string;
+  provider: string;
+  providerMessageId: string | null;
+  status: EmailMessageStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EmailMessageRepository {
+  create(message: Omit<EmailMessage, 'id' | 'updatedAt'>): Promise<EmailMessage>;
+  findById(id: string): Promise<EmailMessage | undefined>;
+  /** The newest message a provider knows by this id. */
+  findByProviderMessageId(provider: string, providerMessageId: string): Promise<EmailMessage | undefined>;
+  /**
+   * Moves the status only from one of `from` (compare-and-set), so late or reordered webhook
+   * events never move a message backwards. False when the message was in another state.
+   */
+  advanceStatus(id: string, to: EmailMessageStatus, from: EmailMessageStatus[], at: Date): Promise<boolean>;
+  listRecentForEmail(email: string, limit: number): Promise<EmailMessage[]>;
+  deleteBefore(before: Date): Promise<number>;
+}
+
+/** A provider's webhook event, kept once per provider event id. */
+export interface EmailEvent {
+  provider: string;
+  providerEventId: string;
+  messageId: string | null;
+  type: string;
+  occurredAt: Date;
+}
+
+export interface EmailEventRepository {
+  /** Stores the event unless this provider already reported this event id; true when it is new. */
+  recordOnce(event: EmailEvent): Promise<boolean>;
+  listForMessages(messageIds: string[]): Promise<EmailEvent[]>;
+  deleteBefore(before: Date): Promise<number>;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per message so a retry is not sent twice where the provider supports it. */
+  idempotencyKey: string;
+}
+
+/** What a provider answered: its message id, and which provider it was (a fallback may have sent it). */
+export interface SendResult {
+  messageId?: string;
+  provider?: string;
+}
+
+/** A transport that delivers one message. Throws MailError on failure. */
+export interface Mailer {
+  readonly name: string;
+  send(message: OutgoingEmail): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+export interface MailJob {
+  otpId: string;
+  email: string;
+  expiresAt: string;
+  locale: string;
+  /** The id of the request that asked for the code, so delivery lines can be joined to it. */
+  requestId?: string;
+}
+
+/** Email jobs, off the request path. */
+export interface MailQueue {
+  enqueue(job: MailJob): Promise<void>;
+  /** Resolves when every queued job has been sent or given up (tests, shutdown). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the mail worker stores the hash of the code it minted (the login module's code rows). */
+export interface PendingCodes {
+  /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
+  setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
+}
+
+/** Mints the code for a pending code row: the digits to mail and the hash to store (the login module's rule). */
+export interface CodeMinter {
+  mint(otpId: string, email: string): { code: string; hash: string };
+}
+
+/** The email module's repositories, as one transaction sees them. */
+export interface EmailRepositories {
+  suppressions: SuppressionRepository;
+  emailMessages: EmailMessageRepository;
+  emailEvents: EmailEventRepository;
+}
+
+/** What the email module needs of a store: its repositories and a unit of work over them. */
+export interface EmailStore extends EmailRepositories {
+  transaction<T>(work: (tx: EmailRepositories) => Promise<T>): Promise<T>;
+}
