@@ -160,7 +160,7 @@ if (url) {
       '*  MongoDB repository contract: SKIPPED (not passed).                        *',
       '*  TEST_MONGODB_URL is not set. No MongoDB server can run on these machines  *',
       '*  (none in the reachable registries; mongodb-memory-server cannot download) *',
-      '*  so the adapter is checked here only by tests/mongo (schemas, indexes,     *',
+      '*  so the adapter is checked here only by tests/integration/mongo (schemas, *',
       "*  query filters, operator guard). CI's workflow sets TEST_MONGODB_URL to a  *",
       '*  mongo service container (a replica set: transactions are required).       *',
       '*****************************************************************************',

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { BullMailQueue } from '../../src/modules/email/queue/bullmq-mail-queue';
-import { ManualClock } from '../../src/platform/clock';
-import { MailError } from '../../src/modules/email/transports/mail-error';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
+import type { BullMailQueue } from '../../../src/modules/email/queue/bullmq-mail-queue';
+import { ManualClock } from '../../../src/platform/clock';
+import { MailError } from '../../../src/modules/email/transports/mail-error';
+import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
 import {
   SHARED_REDIS_URL,
   deleteKeys,
@@ -12,8 +12,8 @@ import {
   metricValue,
   uniquePrefix,
   waitFor,
-} from '../helpers/redis-server';
-import { TEST_SECRET, createTestApp, type TestApp } from '../helpers/test-app';
+} from '../../helpers/redis-server';
+import { TEST_SECRET, createTestApp, type TestApp } from '../../helpers/test-app';
 
 /** Email jobs on BullMQ: delivery, retries, expiry, dedupe, failed jobs, restarts (issue 4). */
 describeWithRedis('the durable email queue (BullMQ)', () => {
@@ -167,7 +167,7 @@ describeWithRedis('the durable email queue (BullMQ)', () => {
 
     const child = spawn(
       process.execPath,
-      [require.resolve('tsx/cli'), join(__dirname, '../../src/worker.ts')],
+      [require.resolve('tsx/cli'), join(__dirname, '../../../src/worker.ts')],
       {
         env: {
           PATH: process.env.PATH,

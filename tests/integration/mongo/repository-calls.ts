@@ -1,4 +1,4 @@
-import type { Repositories } from '../../src/store/store';
+import type { Repositories } from '../../../src/store/store';
 
 /**
  * Valid arguments for every method of every repository port, one list per distinct way the

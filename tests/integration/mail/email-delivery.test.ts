@@ -1,4 +1,4 @@
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, type TestApp } from '../../helpers/test-app';
 import { HTTP_PROVIDERS, mailgun, sendgrid, ses, type ProviderCase } from './provider-cases';
 import { codeIn, startProviderStub, type ProviderStub } from './provider-stub';
 

@@ -1,8 +1,8 @@
 import mongoose, { type ClientSession } from 'mongoose';
-import { ConflictError, UnavailableError } from '../../src/platform/errors/app-error';
-import { isTransientTransactionError, mapMongoError } from '../../src/platform/mongo/mongo-errors';
-import { createModels, type MongoModels } from '../../src/store/mongo/mongo-models';
-import { createMongoOps } from '../../src/platform/mongo/mongo-ops';
+import { ConflictError, UnavailableError } from '../../../src/platform/errors/app-error';
+import { isTransientTransactionError, mapMongoError } from '../../../src/platform/mongo/mongo-errors';
+import { createModels, type MongoModels } from '../../../src/store/mongo/mongo-models';
+import { createMongoOps } from '../../../src/platform/mongo/mongo-ops';
 
 /**
  * Driver errors become domain errors, and inside a transaction the transient ones go back to

@@ -1,6 +1,6 @@
-import { ManualClock } from '../../src/platform/clock';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
-import { expectMatchesOpenApi } from '../helpers/openapi-assert';
+import { ManualClock } from '../../../src/platform/clock';
+import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
+import { expectMatchesOpenApi } from '../../helpers/openapi-assert';
 import {
   SHARED_REDIS_URL,
   deleteKeys,
@@ -8,8 +8,8 @@ import {
   dumpKeys,
   metricValue,
   uniquePrefix,
-} from '../helpers/redis-server';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+} from '../../helpers/redis-server';
+import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
  * Two app instances (two containers, each with its own caches and Redis connection) over one

@@ -1,5 +1,5 @@
-import type { CollectionKey } from '../../src/store/mongo/mongo-models';
-import type { Filter, FindOptions, MongoOps, Sort, Update } from '../../src/platform/mongo/mongo-ops';
+import type { CollectionKey } from '../../../src/store/mongo/mongo-models';
+import type { Filter, FindOptions, MongoOps, Sort, Update } from '../../../src/platform/mongo/mongo-ops';
 
 /**
  * A stand-in for the collection operations that answers without a server and records every

@@ -2,10 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../src/platform/clock';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
-import { describeWithRedis, freePort, metricValue, waitFor } from '../helpers/redis-server';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { ManualClock } from '../../../src/platform/clock';
+import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
+import { describeWithRedis, freePort, metricValue, waitFor } from '../../helpers/redis-server';
+import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
  * REDIS_CLUSTER_NODES: a private three-master Redis Cluster. The cache keys of one user share a

@@ -1,5 +1,5 @@
-import { assertNoOperators, UnsafeInputError } from '../../src/platform/mongo/mongo-guard';
-import { createMongoRepositories } from '../../src/store/mongo/mongo-repositories';
+import { assertNoOperators, UnsafeInputError } from '../../../src/platform/mongo/mongo-guard';
+import { createMongoRepositories } from '../../../src/store/mongo/mongo-repositories';
 import { createRecordingOps } from './recording-ops';
 import { allRepositoryCalls } from './repository-calls';
 

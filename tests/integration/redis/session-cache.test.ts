@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import client from 'prom-client';
-import { createSessionCache, type SessionCache } from '../../src/modules/auth/session-cache';
-import { createLogger } from '../../src/platform/logger';
+import { createSessionCache, type SessionCache } from '../../../src/modules/auth/session-cache';
+import { createLogger } from '../../../src/platform/logger';
 import {
   createRedisConnection,
   type RedisConnection,
   type SendCommand,
-} from '../../src/platform/redis/redis-client';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
-import { createSqlStore } from '../../src/store/sql/sql-store';
-import { systemClock } from '../../src/platform/clock';
-import type { Store } from '../../src/store/store';
+} from '../../../src/platform/redis/redis-client';
+import { createPgliteClient } from '../../../src/platform/sql/pglite-client';
+import { createSqlStore } from '../../../src/store/sql/sql-store';
+import { systemClock } from '../../../src/platform/clock';
+import type { Store } from '../../../src/store/store';
 import {
   SHARED_REDIS_URL,
   deleteKeys,
   describeWithRedis,
   uniquePrefix,
   waitFor,
-} from '../helpers/redis-server';
+} from '../../helpers/redis-server';
 
 /**
  * The session cache's round trips against the real Redis, over a real (PGlite) store: what

@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import type { BullMailQueue } from '../../src/modules/email/queue/bullmq-mail-queue';
-import { ManualClock } from '../../src/platform/clock';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
+import type { BullMailQueue } from '../../../src/modules/email/queue/bullmq-mail-queue';
+import { ManualClock } from '../../../src/platform/clock';
+import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
 import {
   describeWithRedis,
   metricValue,
   startPrivateRedis,
   waitFor,
   type PrivateRedis,
-} from '../helpers/redis-server';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+} from '../../helpers/redis-server';
+import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 type SignedIn = { accessToken: string; refreshToken: string; user: { id: string }; session: { id: string } };
 

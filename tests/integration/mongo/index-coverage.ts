@@ -1,4 +1,4 @@
-import type { Filter, Sort } from '../../src/platform/mongo/mongo-ops';
+import type { Filter, Sort } from '../../../src/platform/mongo/mongo-ops';
 
 /**
  * A small model of MongoDB's planner, enough to say whether a declared index serves a filter:

@@ -1,7 +1,7 @@
-import { createMailgunMailer } from '../../src/modules/email/transports/mailgun.mailer';
-import { createSendGridMailer } from '../../src/modules/email/transports/sendgrid.mailer';
-import { createSesMailer } from '../../src/modules/email/transports/ses.mailer';
-import type { Mailer } from '../../src/modules/email/email.ports';
+import { createMailgunMailer } from '../../../src/modules/email/transports/mailgun.mailer';
+import { createSendGridMailer } from '../../../src/modules/email/transports/sendgrid.mailer';
+import { createSesMailer } from '../../../src/modules/email/transports/ses.mailer';
+import type { Mailer } from '../../../src/modules/email/email.ports';
 import { formField, type StubReply, type StubRequest } from './provider-stub';
 
 /**

@@ -1,12 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
-import { UnavailableError } from '../../src/platform/errors/app-error';
+import { UnavailableError } from '../../../src/platform/errors/app-error';
 import {
   assertTransactionsSupported,
   connectMongo,
   createMongoStore,
   createMongoStoreOn,
   type MongoStoreOptions,
-} from '../../src/store/mongo/mongo-store';
+} from '../../../src/store/mongo/mongo-store';
 import { repositoryCalls } from './repository-calls';
 
 /**

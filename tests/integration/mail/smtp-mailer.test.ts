@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, type TestApp } from '../../helpers/test-app';
 import { codeIn } from './provider-stub';
 
 type Step = 'accept' | { at: 'rcpt' | 'data'; code: number; text: string };

@@ -1,12 +1,12 @@
 import mongoose from 'mongoose';
-import { loadConfig } from '../../src/platform/config/config';
+import { loadConfig } from '../../../src/platform/config/config';
 import {
   createModels,
   OTP_TTL_SECONDS,
   type CollectionKey,
   type MongoModels,
-} from '../../src/store/mongo/mongo-models';
-import { createMongoRepositories } from '../../src/store/mongo/mongo-repositories';
+} from '../../../src/store/mongo/mongo-models';
+import { createMongoRepositories } from '../../../src/store/mongo/mongo-repositories';
 import { branchesOf, fieldsOf, servingIndex, type IndexSpec } from './index-coverage';
 import { createRecordingOps, type RecordedCall } from './recording-ops';
 import { allRepositoryCalls } from './repository-calls';

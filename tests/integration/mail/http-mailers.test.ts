@@ -1,8 +1,8 @@
-import { createFallbackMailer, withCircuitBreaker } from '../../src/modules/email/transports/fallback.mailer';
-import { createLogger } from '../../src/platform/logger';
-import { parseRetryAfter } from '../../src/modules/email/transports/provider-errors';
-import { MailError } from '../../src/modules/email/transports/mail-error';
-import type { OutgoingEmail } from '../../src/modules/email/email.ports';
+import { createFallbackMailer, withCircuitBreaker } from '../../../src/modules/email/transports/fallback.mailer';
+import { createLogger } from '../../../src/platform/logger';
+import { parseRetryAfter } from '../../../src/modules/email/transports/provider-errors';
+import { MailError } from '../../../src/modules/email/transports/mail-error';
+import type { OutgoingEmail } from '../../../src/modules/email/email.ports';
 import { HTTP_PROVIDERS, mailgun, sendgrid } from './provider-cases';
 import { startProviderStub, type ProviderStub } from './provider-stub';
 
