@@ -1,91 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
 import { missingIndexes, syncIndexes } from '../../src/store/mongo/mongo-indexes';
 import { createModels } from '../../src/store/mongo/mongo-models';
-import {
-  assertTransactionsSupported,
-  connectMongo,
-  createMongoStoreOn,
-  type MongoStoreOptions,
-} from '../../src/store/mongo/mongo-store';
-import type { Store } from '../../src/store/store';
-import { runMailRepositoryContract } from './mail-repository-contract';
-import { runRepositoryContract } from './repository-contract';
+import { adapters, mongoUrl, openMongoStore as openStore } from './adapters';
+import { runContract } from './run-contract';
 
 /**
- * The shared repository contracts against a real MongoDB, whenever TEST_MONGODB_URL points at
- * one (CI's workflow sets it; docker-compose's `mongo` works too). The server must be a
- * replica set: the adapter uses transactions. No MongoDB server can run on the development
- * machines here, so without the variable every test below is registered as SKIPPED (reported
- * as skipped, never as passed), and the run says so loudly.
+ * The repository contract against a real MongoDB, whenever TEST_MONGODB_URL points at one
+ * (CI's workflow sets it; docker-compose's `mongo` works too), and what only MongoDB has.
  */
-const url = process.env.TEST_MONGODB_URL?.trim();
-
-function options(dbName: string, overrides: Partial<MongoStoreOptions> = {}): MongoStoreOptions {
-  return {
-    url: url as string,
-    poolSize: 10,
-    serverSelectionTimeoutMs: 5_000,
-    socketTimeoutMs: 30_000,
-    sessionReadPreference: 'primary',
-    autoIndex: true,
-    dbName,
-    ...overrides,
-  };
-}
-
-/** A store on a database of its own, dropped afterwards. */
-async function openStore(
-  overrides: Partial<MongoStoreOptions> = {},
-): Promise<{ store: Store; connection: Connection; cleanup: () => Promise<void> }> {
-  const connection = await connectMongo(options(`otp_contract_${randomBytes(6).toString('hex')}`, overrides));
-  await assertTransactionsSupported(connection);
-  const store = createMongoStoreOn(connection, options(connection.name, overrides));
-  return {
-    store,
-    connection,
-    cleanup: async () => {
-      await connection.dropDatabase();
-      await store.close();
-    },
-  };
-}
-
-/**
- * Some contract tests write rows that expired decades ago on purpose (private time windows) and
- * then expect the sweep methods to find them. MongoDB's TTL monitor, which wakes every 60 s,
- * could delete them first, so the suites pause it on the test server and restore it after
- * (best effort: a server that refuses setParameter keeps a small chance of a flaky sweep test).
- */
-function pauseTtlMonitorDuringSuites(): void {
-  let admin: Connection | undefined;
-  let previous: boolean | undefined;
-  beforeAll(async () => {
-    admin = await connectMongo(options('admin'));
-    try {
-      const got = (await admin.db?.admin().command({ getParameter: 1, ttlMonitorEnabled: 1 })) as
-        { ttlMonitorEnabled?: boolean } | undefined;
-      await admin.db?.admin().command({ setParameter: 1, ttlMonitorEnabled: false });
-      previous = got?.ttlMonitorEnabled ?? true;
-    } catch (err) {
-      console.warn(`could not pause the MongoDB TTL monitor: ${String(err)}`);
-    }
-  });
-  afterAll(async () => {
-    if (previous !== undefined) {
-      await admin?.db
-        ?.admin()
-        .command({ setParameter: 1, ttlMonitorEnabled: previous })
-        .catch(() => undefined);
-    }
-    await admin?.close();
-  });
-}
-
 function mongoSuites(): void {
-  pauseTtlMonitorDuringSuites();
-  runRepositoryContract('MongoDB', openStore);
-  runMailRepositoryContract('MongoDB', openStore);
+  runContract(adapters.mongo);
 
   describe('MongoDB specifics', () => {
     it('when production (autoIndex off) starts on an empty database, then migrate gives every collection its indexes', async () => {
@@ -150,7 +74,7 @@ function mongoSuites(): void {
   });
 }
 
-if (url) {
+if (mongoUrl()) {
   describe('MongoDB', mongoSuites);
 } else {
   console.warn(

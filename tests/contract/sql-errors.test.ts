@@ -2,37 +2,9 @@ import { ConflictError, UnavailableError } from '../../src/platform/errors/app-e
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createPostgresClient } from '../../src/platform/sql/postgres-client';
 import { mapSqlError, type SqlClient } from '../../src/platform/sql/sql-client';
-import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTempDatabase, postgresAvailable } from '../helpers/databases';
-import { runRepositoryContract } from './repository-contract';
 
-runRepositoryContract(
-  'PGlite (in memory)',
-  async () => {
-    const store = createSqlStore(await createPgliteClient());
-    return { store, cleanup: () => store.close() };
-  },
-  { rotatesInOneStep: true, admitsInOneStep: true },
-);
-
-runRepositoryContract(
-  'PostgreSQL server',
-  async () => {
-    const db = await createTempDatabase();
-    const store = createSqlStore(
-      createPostgresClient({ url: db.url, poolMax: 10, statementTimeoutMs: 5_000 }),
-    );
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await db.drop();
-      },
-    };
-  },
-  { available: postgresAvailable, rotatesInOneStep: true, admitsInOneStep: true },
-);
-
+/** How the SQL clients turn driver errors into the ports' UnavailableError and ConflictError. */
 describe('PostgreSQL driver errors', () => {
   let db: { url: string; drop: () => Promise<void> } | undefined;
   let client: SqlClient | undefined;

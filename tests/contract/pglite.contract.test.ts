@@ -1,0 +1,4 @@
+import { adapters } from './adapters';
+import { runContract } from './run-contract';
+
+runContract(adapters.pglite);
