@@ -11,6 +11,10 @@ const config: Config = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.check.json' }],
   },
+  // PostgreSQL, Redis and MongoDB are probed once; suites that need a missing one are SKIPPED
+  // (tests/helpers/services.ts) and the teardown prints why. Under CI PostgreSQL and Redis must be there.
+  globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
   testTimeout: 30_000,
   maxWorkers: 2,
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/platform/process-signals.ts'],

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/platform/config/config';
-import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { describeEachStorage } from '../helpers/services';
 
 /**
  * The admin API (SECURITY 44, 45, 49, 53; checklist: API keys for admin endpoints, pagination,
@@ -25,17 +25,17 @@ const freshEmail = (label: string) => `admin-${label}-${++seq}-${Date.now()}@exa
 const bearer = (s: SignedIn) => `Bearer ${s.accessToken}`;
 const withoutRequestId = (body: Record<string, unknown>) => ({ ...body, requestId: undefined });
 
-describe.each<Storage>(['pglite', 'postgres'])('admin flows on %s', (storage) => {
+describeEachStorage<Storage>(['pglite', 'postgres'], 'admin flows on %s', (storage) => {
   let t: TestApp | undefined;
   beforeAll(async () => {
-    if (storage === 'postgres' && !(await postgresAvailable())) return;
     t = await createTestApp({ storage, env: ADMIN_ENV });
   });
   afterAll(async () => t?.close());
 
   const storageIt = (name: string, body: (t: TestApp) => Promise<void>) =>
     it(name, async () => {
-      if (t) await body(t);
+      if (!t) throw new Error('the app was not started');
+      await body(t);
     });
   const admin = (t: TestApp, key = KEY) => ({
     get: (path: string) => t.http.get(path).set('X-API-Key', key),

@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/platform/config/config';
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import type { Queryable, SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
-import { postgresAvailable } from '../helpers/databases';
+import { describeWith } from '../helpers/services';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -339,45 +339,46 @@ describe('convergence: rules written elsewhere are picked up by the periodic rel
     }
   });
 
-  it('when two instances share PostgreSQL, then a rule added through one reaches the other on reload', async () => {
-    if (!(await postgresAvailable())) return;
-    const a = await createTestApp({
-      storage: 'postgres',
-      env: { ADMIN_API_KEYS: KEY, TRUST_PROXY: 'loopback' },
-    });
-    try {
-      const url = a.container.config.storage.kind === 'postgres' ? a.container.config.storage.url : '';
-      const b = await createTestApp({
+  describeWith('postgres', 'over a shared PostgreSQL', () => {
+    it('when two instances share PostgreSQL, then a rule added through one reaches the other on reload', async () => {
+      const a = await createTestApp({
         storage: 'postgres',
-        postgresUrl: url,
-        env: { TRUST_PROXY: 'loopback' },
+        env: { ADMIN_API_KEYS: KEY, TRUST_PROXY: 'loopback' },
       });
       try {
-        const ask = (t: TestApp) =>
-          t.http
-            .post('/v1/otp/request')
-            .set('X-Forwarded-For', '203.0.113.50')
-            .send({ email: freshEmail('pg') });
-        const created = await a.http
-          .post('/v1/admin/ip-rules')
-          .set('X-API-Key', KEY)
-          .send({ cidr: '203.0.113.50', action: 'deny' });
-        expect(created.status).toBe(201);
-        await expectRefused(await ask(a));
+        const url = a.container.config.storage.kind === 'postgres' ? a.container.config.storage.url : '';
+        const b = await createTestApp({
+          storage: 'postgres',
+          postgresUrl: url,
+          env: { TRUST_PROXY: 'loopback' },
+        });
+        try {
+          const ask = (t: TestApp) =>
+            t.http
+              .post('/v1/otp/request')
+              .set('X-Forwarded-For', '203.0.113.50')
+              .send({ email: freshEmail('pg') });
+          const created = await a.http
+            .post('/v1/admin/ip-rules')
+            .set('X-API-Key', KEY)
+            .send({ cidr: '203.0.113.50', action: 'deny' });
+          expect(created.status).toBe(201);
+          await expectRefused(await ask(a));
 
-        await b.container.ipRules.reload();
-        await expectRefused(await ask(b));
+          await b.container.ipRules.reload();
+          await expectRefused(await ask(b));
 
-        expect(
-          (await a.http.delete(`/v1/admin/ip-rules/${created.body.id}`).set('X-API-Key', KEY)).status,
-        ).toBe(204);
-        await b.container.ipRules.reload();
-        expect((await ask(b)).status).toBe(202);
+          expect(
+            (await a.http.delete(`/v1/admin/ip-rules/${created.body.id}`).set('X-API-Key', KEY)).status,
+          ).toBe(204);
+          await b.container.ipRules.reload();
+          expect((await ask(b)).status).toBe(202);
+        } finally {
+          await b.container.close();
+        }
       } finally {
-        await b.container.close();
+        await a.close();
       }
-    } finally {
-      await a.close();
-    }
+    });
   });
 });

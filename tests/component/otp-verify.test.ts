@@ -1,9 +1,9 @@
-import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import type { Store } from '../../src/store/store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { describeEachStorage } from '../helpers/services';
 
 /**
  * SECURITY 3–6 on each storage: sign-in creates the user once, a code is consumed atomically,
@@ -27,21 +27,21 @@ const sessionCount = (t: TestApp) => t.container.store.sessions.count({});
 const newestOtp = async (t: TestApp, email: string) =>
   (await t.container.store.transaction((tx) => tx.otps.lockNewest(email, 1)))[0];
 
-describe.each<Storage>(['pglite', 'pglite-transactions', 'postgres'])(
+describeEachStorage<Storage>(
+  ['pglite', 'pglite-transactions', 'postgres'],
   'POST /v1/otp/verify on %s',
   (storage) => {
     let t: TestApp | undefined;
 
     beforeAll(async () => {
-      if (storage === 'postgres' && !(await postgresAvailable())) return;
       t = await createTestApp({ storage, env: ENV });
     });
     afterAll(async () => t?.close());
 
-    /** Runs only when the storage is there (postgresAvailable warns loudly, or fails under CI). */
     const storageIt = (name: string, body: (t: TestApp) => Promise<void>) =>
       it(name, async () => {
-        if (t) await body(t);
+        if (!t) throw new Error('the app was not started');
+        await body(t);
       });
 
     storageIt(

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import type { SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
+import { createTempDatabase } from '../helpers/databases';
+import { describeWith } from '../helpers/services';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -121,14 +122,8 @@ describe('absolute session lifetime (PGlite, SESSION_ABSOLUTE_EXPIRY_DAYS=1, SES
   });
 });
 
-describe('a reuse revocation survives a restart (PostgreSQL)', () => {
-  let available = false;
-  beforeAll(async () => {
-    available = await postgresAvailable();
-  });
-
+describeWith('postgres', 'a reuse revocation survives a restart (PostgreSQL)', () => {
   it('when the app restarts over the same database after a reuse, then the latest token is still refused', async () => {
-    if (!available) return;
     const temp = await createTempDatabase();
     try {
       const first = await createTestApp({ storage: 'postgres', postgresUrl: temp.url });

@@ -2,9 +2,10 @@ import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createPostgresClient } from '../../src/platform/sql/postgres-client';
 import type { SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
+import { createTempDatabase } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, transactionsOnly, type TestApp } from '../helpers/test-app';
+import { describeEachStorage } from '../helpers/services';
 
 /** SECURITY 19, 20, 22, 23: rotation, grace window, reuse detection and racing refreshes. */
 
@@ -65,21 +66,21 @@ async function counterValue(t: TestApp, name: string, labels: Record<string, str
   return match?.value ?? 0;
 }
 
-describe.each<Storage>(['pglite', 'pglite-transactions', 'postgres'])(
+describeEachStorage<Storage>(
+  ['pglite', 'pglite-transactions', 'postgres'],
   'refresh-token rotation on %s',
   (storage) => {
     let h: Harness | undefined;
 
     beforeAll(async () => {
-      if (storage === 'postgres' && !(await postgresAvailable())) return;
       h = await startApp(storage);
     });
     afterAll(async () => h?.close());
 
-    /** Runs the test body only when the storage is there (postgresAvailable warns loudly, or fails under CI). */
     const storageIt = (name: string, body: (h: Harness) => Promise<void>) =>
       it(name, async () => {
-        if (h) await body(h);
+        if (!h) throw new Error('the app was not started');
+        await body(h);
       });
 
     storageIt(

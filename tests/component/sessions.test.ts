@@ -1,6 +1,6 @@
-import { postgresAvailable } from '../helpers/databases';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { describeEachStorage } from '../helpers/services';
 
 /** GET/DELETE /v1/sessions, logout (SECURITY 25, 26) and no session fixation. */
 
@@ -109,17 +109,17 @@ describe('listing sessions (PGlite)', () => {
   });
 });
 
-describe.each<Storage>(['pglite', 'postgres'])('revoking sessions on %s', (storage) => {
+describeEachStorage<Storage>(['pglite', 'postgres'], 'revoking sessions on %s', (storage) => {
   let t: TestApp | undefined;
   beforeAll(async () => {
-    if (storage === 'postgres' && !(await postgresAvailable())) return;
     t = await createTestApp({ storage });
   });
   afterAll(async () => t?.close());
 
   const storageIt = (name: string, body: (t: TestApp) => Promise<void>) =>
     it(name, async () => {
-      if (t) await body(t);
+      if (!t) throw new Error('the app was not started');
+      await body(t);
     });
 
   storageIt('when a user deletes one of their sessions, then its tokens stop working at once', async (t) => {

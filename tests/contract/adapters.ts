@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { MongoStoreOptions } from '../../src/store/mongo/mongo-store';
 import type { Store } from '../../src/store/store';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
+import { createTempDatabase } from '../helpers/databases';
+import type { Service } from '../helpers/services';
 import type { Capabilities } from './harness';
 
 /**
@@ -18,8 +19,8 @@ export interface OpenedStore {
 export interface StoreAdapter {
   label: string;
   capabilities: Capabilities;
-  /** Resolves false when the backing server is missing. */
-  available?: () => Promise<boolean>;
+  /** The server it needs: without it the contract is reported SKIPPED (see describeWith). */
+  needs?: Service;
   open(): Promise<OpenedStore>;
   /** Hooks the adapter needs around the whole contract (registered before the store opens). */
   hooks?(): void;
@@ -41,7 +42,7 @@ const pglite: StoreAdapter = {
 const postgres: StoreAdapter = {
   label: 'PostgreSQL server',
   capabilities: SQL_CAPABILITIES,
-  available: postgresAvailable,
+  needs: 'postgres',
   async open() {
     const { createPostgresClient } = await import('../../src/platform/sql/postgres-client');
     const { createSqlStore } = await import('../../src/store/sql/sql-store');
@@ -132,7 +133,7 @@ function pauseTtlMonitor(): void {
 const mongo: StoreAdapter = {
   label: 'MongoDB',
   capabilities: { rotatesInOneStep: false, admitsInOneStep: false },
-  available: async () => mongoUrl() !== '',
+  needs: 'mongo',
   open: () => openMongoStore(),
   hooks: pauseTtlMonitor,
 };

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { missingIndexes, syncIndexes } from '../../src/store/mongo/mongo-indexes';
 import { createModels } from '../../src/store/mongo/mongo-models';
-import { adapters, mongoUrl, openMongoStore as openStore } from './adapters';
+import { describeWith } from '../helpers/services';
+import { adapters, openMongoStore as openStore } from './adapters';
 import { runContract } from './run-contract';
 
 /**
  * The repository contract against a real MongoDB, whenever TEST_MONGODB_URL points at one
- * (CI's workflow sets it; docker-compose's `mongo` works too), and what only MongoDB has.
+ * (CI's workflow sets it; docker-compose's `mongo` works too), and what only MongoDB has. The
+ * server must be a replica set: the adapter uses transactions. Without one every test here is
+ * reported SKIPPED, and the run's summary says why.
  */
 function mongoSuites(): void {
   runContract(adapters.mongo);
@@ -74,22 +77,4 @@ function mongoSuites(): void {
   });
 }
 
-if (mongoUrl()) {
-  describe('MongoDB', mongoSuites);
-} else {
-  console.warn(
-    [
-      '',
-      '*****************************************************************************',
-      '*  MongoDB repository contract: SKIPPED (not passed).                        *',
-      '*  TEST_MONGODB_URL is not set. No MongoDB server can run on these machines  *',
-      '*  (none in the reachable registries; mongodb-memory-server cannot download) *',
-      '*  so the adapter is checked here only by tests/integration/mongo (schemas, *',
-      "*  query filters, operator guard). CI's workflow sets TEST_MONGODB_URL to a  *",
-      '*  mongo service container (a replica set: transactions are required).       *',
-      '*****************************************************************************',
-      '',
-    ].join('\n'),
-  );
-  describe.skip('MongoDB (SKIPPED: TEST_MONGODB_URL is not set)', mongoSuites);
-}
+describeWith('mongo', 'MongoDB', mongoSuites);

@@ -1,4 +1,5 @@
 import type { Store } from '../../src/store/store';
+import { describeWith } from '../helpers/services';
 import type { StoreAdapter } from './adapters';
 import type { ContractSuite } from './harness';
 import { admitCodeRequestSuite } from './admit-code-request.suite';
@@ -40,17 +41,12 @@ export const SUITES: ContractSuite[] = [
 
 /** Registers the whole contract against one adapter: one store, opened and migrated once. */
 export function runContract(adapter: StoreAdapter): void {
-  describe(`repository contract: ${adapter.label}`, () => {
+  describeWith(adapter.needs ?? [], `repository contract: ${adapter.label}`, () => {
     adapter.hooks?.();
     let store: Store | undefined;
     let cleanup: (() => Promise<void>) | undefined;
-    let skipped = false;
 
     beforeAll(async () => {
-      if (adapter.available && !(await adapter.available())) {
-        skipped = true;
-        return;
-      }
       ({ store, cleanup } = await adapter.open());
       await store.migrate();
     });
@@ -60,7 +56,6 @@ export function runContract(adapter: StoreAdapter): void {
 
     const test = (title: string, fn: (s: Store) => Promise<void>) =>
       it(title, async () => {
-        if (skipped) return;
         if (!store) throw new Error('the store was not created');
         await fn(store);
       });

@@ -2,19 +2,15 @@ import { ConflictError, UnavailableError } from '../../src/platform/errors/app-e
 import { createPgliteClient } from '../../src/platform/sql/pglite-client';
 import { createPostgresClient } from '../../src/platform/sql/postgres-client';
 import { mapSqlError, type SqlClient } from '../../src/platform/sql/sql-client';
-import { createTempDatabase, postgresAvailable } from '../helpers/databases';
+import { createTempDatabase } from '../helpers/databases';
+import { describeWith } from '../helpers/services';
 
 /** How the SQL clients turn driver errors into the ports' UnavailableError and ConflictError. */
-describe('PostgreSQL driver errors', () => {
+describeWith('postgres', 'PostgreSQL driver errors', () => {
   let db: { url: string; drop: () => Promise<void> } | undefined;
   let client: SqlClient | undefined;
-  let skipped = false;
 
   beforeAll(async () => {
-    if (!(await postgresAvailable())) {
-      skipped = true;
-      return;
-    }
     db = await createTempDatabase();
     client = createPostgresClient({ url: db.url, poolMax: 4, statementTimeoutMs: 100 });
   });
@@ -24,8 +20,8 @@ describe('PostgreSQL driver errors', () => {
   });
 
   const withClient = (fn: (c: SqlClient) => Promise<void>) => async () => {
-    if (skipped) return;
-    await fn(client!);
+    if (!client) throw new Error('the client was not created');
+    await fn(client);
   };
 
   it(
@@ -77,7 +73,6 @@ describe('PostgreSQL driver errors', () => {
   );
 
   it('when prepared statements are on, then a statement with parameters is prepared on its connection; when off, never', async () => {
-    if (skipped) return;
     const prepared = async (c: SqlClient) =>
       c.transaction(async (tx) => {
         await tx.query('SELECT $1::int AS one', [1]);
@@ -101,7 +96,10 @@ describe('PostgreSQL driver errors', () => {
       await on.close();
     }
   });
+});
 
+/** Needs no server: the port it dials is closed. */
+describe('PostgreSQL client without a server', () => {
   it('when the server cannot be reached, then queries and transactions fail with UnavailableError', async () => {
     const unreachable = createPostgresClient({
       url: 'postgresql://postgres@127.0.0.1:1/none',

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 
@@ -6,37 +5,7 @@ import { createClient } from 'redis';
 export { freePort, sleep, startPrivateRedis, waitFor, type PrivateRedis } from './private-redis';
 
 /** The shared Redis of this machine (CI's workflow may point elsewhere). */
-export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function sharedRedisAnswers(): boolean {
-  const url = new URL(SHARED_REDIS_URL);
-  const r = spawnSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', 'ping'], {
-    encoding: 'utf8',
-    timeout: 3_000,
-  });
-  return r.status === 0 && r.stdout.trim() === 'PONG';
-}
-
-function serverBinaryExists(): boolean {
-  return spawnSync('redis-server', ['--version'], { timeout: 3_000 }).status === 0;
-}
-
-/**
- * Whether the Redis suites can run: a shared Redis that answers and a redis-server binary for
- * the private fault servers. Under CI both must exist (the run fails); on a developer machine
- * the suites say loudly that they were skipped.
- */
-export function redisSuitesCanRun(): boolean {
-  const problems: string[] = [];
-  if (!serverBinaryExists()) problems.push('redis-server is not installed');
-  else if (!sharedRedisAnswers()) problems.push(`no Redis answers at ${SHARED_REDIS_URL}`);
-  if (problems.length === 0) return true;
-  if (process.env.CI) throw new Error(`Redis is required under CI: ${problems.join('; ')}`);
-  console.warn(`\n*** ${problems.join('; ')}: Redis suites are SKIPPED ***\n`);
-  return false;
-}
-
-export const describeWithRedis = redisSuitesCanRun() ? describe : describe.skip;
+export { SHARED_REDIS_URL } from '../setup/services';
 
 /** A key prefix of its own per test file: the shared Redis is used by others too. */
 export const uniquePrefix = () => `test:${randomBytes(5).toString('hex')}:`;

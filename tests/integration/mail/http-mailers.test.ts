@@ -1,4 +1,7 @@
-import { createFallbackMailer, withCircuitBreaker } from '../../../src/modules/email/transports/fallback.mailer';
+import {
+  createFallbackMailer,
+  withCircuitBreaker,
+} from '../../../src/modules/email/transports/fallback.mailer';
 import { createLogger } from '../../../src/platform/logger';
 import { parseRetryAfter } from '../../../src/modules/email/transports/provider-errors';
 import { MailError } from '../../../src/modules/email/transports/mail-error';

@@ -3,15 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/platform/clock';
-import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
-import { describeWithRedis, freePort, metricValue, waitFor } from '../../helpers/redis-server';
+import { createTempDatabase } from '../../helpers/databases';
+import { freePort, metricValue, waitFor } from '../../helpers/redis-server';
+import { describeWith } from '../../helpers/services';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
  * REDIS_CLUSTER_NODES: a private three-master Redis Cluster. The cache keys of one user share a
  * hash tag, the limiter routes each key, and BullMQ's keys share the `{prefix}` tag.
  */
-describeWithRedis('Redis Cluster (private, three masters)', () => {
+describeWith(['postgres', 'redis'], 'Redis Cluster (private, three masters)', () => {
   const clock = new ManualClock(new Date());
   const nodes: ChildProcess[] = [];
   let dir: string;
@@ -19,7 +20,6 @@ describeWithRedis('Redis Cluster (private, three masters)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    if (!(await postgresAvailable())) throw new Error('these suites need PostgreSQL');
     dir = mkdtempSync(join(tmpdir(), 'otp-cluster-'));
     const ports = [await freePort(), await freePort(), await freePort()];
     for (const port of ports) {

@@ -1,14 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import type { BullMailQueue } from '../../../src/modules/email/queue/bullmq-mail-queue';
 import { ManualClock } from '../../../src/platform/clock';
-import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
-import {
-  describeWithRedis,
-  metricValue,
-  startPrivateRedis,
-  waitFor,
-  type PrivateRedis,
-} from '../../helpers/redis-server';
+import { createTempDatabase } from '../../helpers/databases';
+import { metricValue, startPrivateRedis, waitFor, type PrivateRedis } from '../../helpers/redis-server';
+import { describeWith } from '../../helpers/services';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 type SignedIn = { accessToken: string; refreshToken: string; user: { id: string }; session: { id: string } };
@@ -18,7 +13,7 @@ type SignedIn = { accessToken: string; refreshToken: string; user: { id: string 
  * kills and starts again: logins keep working, revocations made during a pause win, brute-force
  * budgets survive FLUSHALL, and the service heals without a restart.
  */
-describeWithRedis('Redis faults (private redis-server)', () => {
+describeWith(['postgres', 'redis'], 'Redis faults (private redis-server)', () => {
   const clock = new ManualClock(new Date());
   let redis: PrivateRedis;
   let db: { url: string; drop: () => Promise<void> };
@@ -72,7 +67,6 @@ describeWithRedis('Redis faults (private redis-server)', () => {
   };
 
   beforeAll(async () => {
-    if (!(await postgresAvailable())) throw new Error('these suites need PostgreSQL');
     redis = await startPrivateRedis();
     db = await createTempDatabase();
     a = await instance(true);

@@ -4,19 +4,13 @@ import { join } from 'node:path';
 import type { BullMailQueue } from '../../../src/modules/email/queue/bullmq-mail-queue';
 import { ManualClock } from '../../../src/platform/clock';
 import { MailError } from '../../../src/modules/email/transports/mail-error';
-import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
-import {
-  SHARED_REDIS_URL,
-  deleteKeys,
-  describeWithRedis,
-  metricValue,
-  uniquePrefix,
-  waitFor,
-} from '../../helpers/redis-server';
+import { createTempDatabase } from '../../helpers/databases';
+import { SHARED_REDIS_URL, deleteKeys, metricValue, uniquePrefix, waitFor } from '../../helpers/redis-server';
+import { describeWith } from '../../helpers/services';
 import { TEST_SECRET, createTestApp, type TestApp } from '../../helpers/test-app';
 
 /** Email jobs on BullMQ: delivery, retries, expiry, dedupe, failed jobs, restarts (issue 4). */
-describeWithRedis('the durable email queue (BullMQ)', () => {
+describeWith(['postgres', 'redis'], 'the durable email queue (BullMQ)', () => {
   const prefix = uniquePrefix();
   const clock = new ManualClock(new Date());
   let db: { url: string; drop: () => Promise<void> };
@@ -52,7 +46,6 @@ describeWithRedis('the durable email queue (BullMQ)', () => {
   };
 
   beforeAll(async () => {
-    if (!(await postgresAvailable())) throw new Error('these suites need PostgreSQL');
     db = await createTempDatabase();
     producer = await instance(false);
     worker = await instance(true);

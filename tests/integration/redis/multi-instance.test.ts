@@ -1,21 +1,21 @@
 import { ManualClock } from '../../../src/platform/clock';
-import { createTempDatabase, postgresAvailable } from '../../helpers/databases';
+import { createTempDatabase } from '../../helpers/databases';
 import { expectMatchesOpenApi } from '../../helpers/openapi-assert';
 import {
   SHARED_REDIS_URL,
   deleteKeys,
-  describeWithRedis,
   dumpKeys,
   metricValue,
   uniquePrefix,
 } from '../../helpers/redis-server';
+import { describeWith } from '../../helpers/services';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
  * Two app instances (two containers, each with its own caches and Redis connection) over one
  * PostgreSQL database and the shared Redis behave as one service (issue 4; SECURITY 27).
  */
-describeWithRedis('two instances over one database and one Redis', () => {
+describeWith(['postgres', 'redis'], 'two instances over one database and one Redis', () => {
   const prefix = uniquePrefix();
   const clock = new ManualClock(new Date());
   let db: { url: string; drop: () => Promise<void> };
@@ -62,7 +62,6 @@ describeWithRedis('two instances over one database and one Redis', () => {
     metricValue(t.container.metrics.registry, 'cache_lookups_total', { cache, result: 'hit' });
 
   beforeAll(async () => {
-    if (!(await postgresAvailable())) throw new Error('these suites need PostgreSQL');
     db = await createTempDatabase();
     a = await instance(db.url, true);
     b = await instance(db.url, false);

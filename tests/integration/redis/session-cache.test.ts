@@ -11,19 +11,14 @@ import { createPgliteClient } from '../../../src/platform/sql/pglite-client';
 import { createSqlStore } from '../../../src/store/sql/sql-store';
 import { systemClock } from '../../../src/platform/clock';
 import type { Store } from '../../../src/store/store';
-import {
-  SHARED_REDIS_URL,
-  deleteKeys,
-  describeWithRedis,
-  uniquePrefix,
-  waitFor,
-} from '../../helpers/redis-server';
+import { SHARED_REDIS_URL, deleteKeys, uniquePrefix, waitFor } from '../../helpers/redis-server';
+import { describeWith } from '../../helpers/services';
 
 /**
  * The session cache's round trips against the real Redis, over a real (PGlite) store: what
  * `/users/me` costs is one MGET for the session check, which carries the user entry along.
  */
-describeWithRedis('session cache round trips', () => {
+describeWith('redis', 'session cache round trips', () => {
   const prefix = uniquePrefix();
   const logger = createLogger({ level: 'error', silent: true });
   let redis: RedisConnection;

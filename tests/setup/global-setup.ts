@@ -1,0 +1,23 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeServices, REQUIRED_UNDER_CI, SERVICE_NAMES } from './services';
+
+/**
+ * Probes PostgreSQL, Redis (with the redis-server binary) and MongoDB once for the whole run
+ * and hands the answer to every test file through TEST_SERVICES_FILE. Under CI a missing
+ * PostgreSQL or Redis fails the run here; MongoDB may be missing (its suites are skipped and
+ * the teardown says why).
+ */
+export default async function globalSetup(): Promise<void> {
+  const report = await probeServices();
+  const missing = REQUIRED_UNDER_CI.filter((s) => !report[s].available);
+  if (process.env.CI && missing.length > 0) {
+    throw new Error(
+      `required under CI: ${missing.map((s) => `${SERVICE_NAMES[s]}: ${report[s].reason}`).join('; ')}`,
+    );
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'otp-tests-')), 'services.json');
+  writeFileSync(file, JSON.stringify(report));
+  process.env.TEST_SERVICES_FILE = file;
+}
