@@ -29,7 +29,7 @@ export function renderEnvExample(): string {
   const lines = [
     '# otp-login-api configuration. Every variable is optional in development;',
     '# NODE_ENV=production refuses to start until the production ones are set.',
-    '# Generated from src/platform/config/config.schema.ts by `npm run docs:env`.',
+    '# Generated from src/platform/config/settings/ by `npm run docs:env`.',
     '',
   ];
   for (const v of describeEnv()) {

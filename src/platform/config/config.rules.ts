@@ -1,0 +1,117 @@
+import { createPublicKey } from 'node:crypto';
+import { parseFeatureFlags } from '../feature-flags';
+import { parseIpNetwork } from '../ip-network';
+import type { ProviderTransportKind } from './config.derived';
+import type { Config } from './config.schema';
+import type { Env } from './config.settings';
+
+/**
+ * A rule over several settings: every problem it finds, worded for the operator. The schema
+ * runs every rule once each setting is valid on its own, and reports all their problems in one
+ * error, so a deployment is fixed in one go.
+ */
+export type CrossFieldRule = (config: Config, env: Env) => string[];
+
+const EXAMPLE_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'your-secret-key',
+  '<generate-random-key>',
+  'secret',
+]);
+
+const secretLength: CrossFieldRule = (c) =>
+  c.sessionSecret && Buffer.byteLength(c.sessionSecret) < 32 && c.env !== 'production'
+    ? ['SESSION_SECRET must be at least 32 bytes']
+    : [];
+
+const tlsPair: CrossFieldRule = (_c, env) =>
+  !env.TLS_CERT_FILE !== !env.TLS_KEY_FILE ? ['TLS_CERT_FILE and TLS_KEY_FILE must be set together'] : [];
+
+/** What production insists on; outside production it asks nothing. */
+const production: CrossFieldRule = (c, env) => {
+  if (c.env !== 'production') return [];
+  const problems: string[] = [];
+  const secret = c.sessionSecret;
+  if (!secret) problems.push('SESSION_SECRET is required in production');
+  else if (Buffer.byteLength(secret) < 32) problems.push('SESSION_SECRET must be at least 32 bytes');
+  else if (EXAMPLE_SECRETS.has(secret) || /generate|change.?me/i.test(secret))
+    problems.push('SESSION_SECRET is the example value; generate one with crypto.randomBytes(32)');
+  if (c.storage.kind === 'pglite' && !env.ALLOW_EMBEDDED_DATABASE)
+    problems.push('an external database is required in production (POSTGRESQL_URL or DATABASE_URL)');
+  if (c.email.transport === 'console') problems.push('the console email transport is for development only');
+  if (c.corsOrigins.includes('*')) problems.push('CORS_ORIGIN must list origins, not *');
+  if (!c.metricsToken) problems.push('METRICS_TOKEN is required in production');
+  else if (c.metricsToken.length < 16 || /change.?me/i.test(c.metricsToken))
+    problems.push('METRICS_TOKEN must be at least 16 characters and not a placeholder');
+  return problems;
+};
+
+/** What each email provider needs before it can send, and a readable webhook key. */
+const emailProviders: CrossFieldRule = ({ email }) => {
+  const problems: string[] = [];
+  const needs: Record<ProviderTransportKind, Array<[unknown, string]>> = {
+    smtp: [],
+    sendgrid: [[email.sendgridApiKey, 'SENDGRID_API_KEY']],
+    ses: [[email.ses.region, 'AWS_REGION']],
+    mailgun: [
+      [email.mailgun.apiKey, 'MAILGUN_API_KEY'],
+      [email.mailgun.domain, 'MAILGUN_DOMAIN'],
+    ],
+  };
+  for (const [setting, kind] of [
+    ['EMAIL_TRANSPORT', email.transport],
+    ['EMAIL_FALLBACK_TRANSPORT', email.fallbackTransport],
+  ] as const) {
+    if (!kind || kind === 'console') continue;
+    for (const [value, name] of needs[kind]) if (!value) problems.push(`${setting}=${kind} needs ${name}`);
+  }
+  if (email.fallbackTransport && email.fallbackTransport === email.transport)
+    problems.push('EMAIL_FALLBACK_TRANSPORT must differ from EMAIL_TRANSPORT');
+  const key = email.webhooks.sendgridPublicKey;
+  if (key) {
+    try {
+      createPublicKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'spki' });
+    } catch {
+      problems.push(
+        'SENDGRID_WEBHOOK_PUBLIC_KEY is not a base64 DER public key (copy it from SendGrid as shown)',
+      );
+    }
+  }
+  return problems;
+};
+
+const SHA256_ENTRY = /^sha256:[0-9a-f]{64}$/i;
+
+/** Each ADMIN_API_KEYS entry is a key or `sha256:<hex>` of one; a problem never echoes a key. */
+const adminKeys: CrossFieldRule = (c) =>
+  c.adminApiKeys.flatMap((entry, i) => {
+    if (/^sha256:/i.test(entry))
+      return SHA256_ENTRY.test(entry) ? [] : [`ADMIN_API_KEYS entry ${i + 1}: sha256: needs 64 hex digits`];
+    // A short key could be guessed through the API; 16 characters is the floor, 32+ random is the advice.
+    return entry.length >= 16 ? [] : [`ADMIN_API_KEYS entry ${i + 1}: a key must be at least 16 characters`];
+  });
+
+/** Unknown flags, repeats and bad values fail at boot instead of silently keeping the default. */
+const featureFlags: CrossFieldRule = (_c, env) => parseFeatureFlags(env.FEATURE_FLAGS).problems;
+
+const ipLists: CrossFieldRule = (_c, env) =>
+  (
+    [
+      ['IP_DENYLIST', env.IP_DENYLIST],
+      ['IP_ALLOWLIST', env.IP_ALLOWLIST],
+    ] as const
+  ).flatMap(([name, cidrs]) =>
+    cidrs.filter((e) => !parseIpNetwork(e)).map((e) => `${name}: "${e}" is not an IP address or CIDR`),
+  );
+
+/** In the order their problems are listed. */
+export const crossFieldRules: readonly CrossFieldRule[] = [
+  secretLength,
+  tlsPair,
+  production,
+  emailProviders,
+  adminKeys,
+  featureFlags,
+  ipLists,
+];

@@ -1,0 +1,19 @@
+import type { EnvOf } from './setting';
+import { authSettings } from './settings/auth.settings';
+import { emailSettings } from './settings/email.settings';
+import { operationsSettings } from './settings/operations.settings';
+import { serverSettings, shutdownSettings } from './settings/server.settings';
+import { storageSettings } from './settings/storage.settings';
+
+/** Every setting, in the order `.env.example` and the README table list them. */
+export const settings = {
+  ...serverSettings,
+  ...storageSettings,
+  ...emailSettings,
+  ...operationsSettings,
+  ...authSettings,
+  ...shutdownSettings,
+};
+
+/** Every variable as its setting reads it (blank strings unset, lists split): what the rules see. */
+export type Env = EnvOf<typeof settings>;
