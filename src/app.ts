@@ -6,7 +6,6 @@ import { createAccountController } from './modules/auth/account.controller';
 import { createAuthController } from './modules/auth/auth.controller';
 import { createWebhooksController } from './modules/email/webhooks/webhooks.controller';
 import { AppError } from './platform/errors/app-error';
-import { ErrorCode } from './platform/errors/error-codes';
 import { createErrorHandler } from './platform/errors/error-handler';
 import { createAdminController } from './modules/admin/admin.controller';
 import { adminAuth } from './modules/admin/admin-auth';
@@ -109,7 +108,7 @@ export function createApp(c: Container): Express {
     // (RFC 8259 §8.1), so it is refused like any other malformed body (SECURITY 41).
     verify: (_req, _res, buf) => {
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-        throw new AppError({ code: ErrorCode.invalidJson, status: 400 });
+        throw new AppError('invalid_json');
       }
     },
   });
@@ -154,7 +153,7 @@ export function createApp(c: Container): Express {
   // The card's unversioned aliases can be switched off (feature flag) once clients use /v1.
   if (c.featureFlags.isOn('unversioned_aliases')) registerOtpRoutes(app, '/otp', deps);
 
-  app.use((_req, _res, next) => next(new AppError({ code: ErrorCode.notFound, status: 404 })));
+  app.use((_req, _res, next) => next(new AppError('not_found')));
   app.use(createErrorHandler(c.logger, c.reportError));
   return app;
 }

@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import { parseAdminKeys, sha256, type AdminKey } from './admin-keys';
 import type { AdminActor } from './admin.service';
 
@@ -18,7 +17,7 @@ export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHand
   const keys = parseAdminKeys(deps.keys);
   return (req, res, next) => {
     if (keys.length === 0) {
-      return next(new AppError({ code: ErrorCode.forbidden, status: 403, detail: 'admin API disabled' }));
+      return next(new AppError('forbidden', { detail: 'admin API disabled' }));
     }
     const header = req.get('x-api-key');
     const given = sha256(header ?? '');
@@ -35,7 +34,7 @@ export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHand
         reason: header ? 'wrong_key' : 'missing_key',
       });
       res.setHeader('WWW-Authenticate', 'APIKey header="X-API-Key"');
-      return next(new AppError({ code: ErrorCode.unauthorized, status: 401 }));
+      return next(new AppError('unauthorized'));
     }
     res.locals.admin = { keyId: matched.id, requestId, ip: req.ip } satisfies AdminActor;
     next();

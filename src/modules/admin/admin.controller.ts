@@ -1,6 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { AdminActor, AdminService } from './admin.service';
 import type { AdminStats } from './admin-stats';
 import { userView } from '../auth';
@@ -8,7 +7,7 @@ import type { DeliveryReport, Suppression } from '../email';
 import type { IpRule } from '../ip-rules';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const notFound = () => new AppError({ code: ErrorCode.notFound, status: 404 });
+const notFound = () => new AppError('not_found');
 
 /** A malformed id is answered like an unknown one (404), and never reaches a uuid column. */
 function idParam(req: Request): string {

@@ -2,7 +2,6 @@ import { Router, type RequestHandler } from 'express';
 import type Joi from 'joi';
 import type { createAdminController } from './admin.controller';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import { validateBody } from '../../platform/http/validate';
 import {
   adminEmail,
@@ -16,10 +15,8 @@ import {
 import { route } from '../../platform/http/route';
 
 const invalid = (error: Joi.ValidationError) =>
-  new AppError({
-    code: ErrorCode.invalidRequest,
-    status: 400,
-    errors: error.details.map((d) => ({ field: d.path.join('.') || 'query', message: d.message })),
+  new AppError('invalid_request', {
+    fields: error.details.map((d) => ({ field: d.path.join('.') || 'query', message: d.message })),
   });
 
 /**
@@ -77,6 +74,6 @@ export function createAdminRouter(deps: {
   route(router, '/emails/:email/messages', {
     get: [emailParam, validateQuery(limitQuery), c.emailMessages],
   });
-  router.use((_req, _res, next) => next(new AppError({ code: ErrorCode.notFound, status: 404 })));
+  router.use((_req, _res, next) => next(new AppError('not_found')));
   return router;
 }

@@ -1,6 +1,5 @@
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import type { AuthRepositories, User } from '../auth';
@@ -29,10 +28,8 @@ export interface UserPage {
 const SESSION_PAGE = 500;
 
 const badCursor = () =>
-  new AppError({
-    code: ErrorCode.invalidRequest,
-    status: 400,
-    errors: [{ field: 'cursor', message: 'is not a cursor this API returned' }],
+  new AppError('invalid_request', {
+    fields: [{ field: 'cursor', message: 'is not a cursor this API returned' }],
   });
 
 const encodeCursor = (u: User) =>

@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Session } from './auth.ports';
 import type { SessionService } from './session.service';
 import type { UserService } from './user.service';
@@ -15,11 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(raw: unknown): { createdAt: Date; id: string } | undefined {
   if (raw === undefined) return undefined;
-  const invalid = new AppError({
-    code: ErrorCode.invalidRequest,
-    status: 400,
-    detail: 'cursor is not valid',
-  });
+  const invalid = new AppError('invalid_request', { detail: 'cursor is not valid' });
   if (typeof raw !== 'string' || raw.length > 200) throw invalid;
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
@@ -39,7 +34,7 @@ function parseLimit(raw: unknown): number {
   if (raw === undefined) return 20;
   const n = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= 100)) {
-    throw new AppError({ code: ErrorCode.invalidRequest, status: 400, detail: 'limit must be 1 to 100' });
+    throw new AppError('invalid_request', { detail: 'limit must be 1 to 100' });
   }
   return n;
 }
@@ -48,7 +43,7 @@ export function createAccountController(deps: { users: UserService; sessions: Se
   const me: RequestHandler = async (_req, res) => {
     const auth = res.locals.auth as Auth;
     const user = await deps.users.get(auth.userId);
-    if (!user) throw new AppError({ code: ErrorCode.invalidToken, status: 401 });
+    if (!user) throw new AppError('invalid_token');
     res.json(userView(user));
   };
 
@@ -74,7 +69,7 @@ export function createAccountController(deps: { users: UserService; sessions: Se
         requestId: res.locals.requestId as string,
       }))
     ) {
-      throw new AppError({ code: ErrorCode.notFound, status: 404 });
+      throw new AppError('not_found');
     }
     res.status(204).end();
   };

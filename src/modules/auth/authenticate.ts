@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { SessionService } from './session.service';
 
 /**
@@ -13,7 +12,7 @@ export function authenticate(sessions: SessionService): RequestHandler {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
     if (!match) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      return next(new AppError({ code: ErrorCode.unauthorized, status: 401 }));
+      return next(new AppError('unauthorized'));
     }
     try {
       res.locals.auth = await sessions.authenticate(match[1]);

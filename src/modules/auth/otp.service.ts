@@ -1,6 +1,5 @@
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import { emailDomain } from '../../platform/email-address';
@@ -44,12 +43,7 @@ export interface SuppressionCheck {
 const HOUR = 3_600_000;
 
 const rateLimited = (retryAfterSeconds: number, detail: string) =>
-  new AppError({
-    code: ErrorCode.rateLimited,
-    status: 429,
-    detail,
-    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
-  });
+  new AppError('rate_limited', { detail, retryAfterSeconds });
 
 /**
  * The checks of a code request, in a transaction of the caller's: the address's lock, then the
@@ -270,7 +264,7 @@ export class OtpService {
     if (outcome.kind === 'failed') {
       metrics.otpVerifications.inc({ result: 'invalid_code' });
       this.deps.logger.info('otp verify failed', { event: 'otp.verify.failed', ...audit });
-      throw new AppError({ code: ErrorCode.invalidCode, status: 401 });
+      throw new AppError('invalid_code');
     }
     metrics.otpVerifications.inc({ result: 'success' });
     metrics.sessionsCreated.inc();

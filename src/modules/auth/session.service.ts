@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { v4 as uuidv4 } from 'uuid';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { TokenService } from './token.service';
 import type { Clock } from '../../platform/clock';
@@ -185,13 +184,13 @@ export class SessionService {
           sessionId: outcome.sessionId,
           userId: outcome.userId,
         });
-        throw new AppError({ code: ErrorCode.refreshTokenReused, status: 401 });
+        throw new AppError('refresh_token_reused');
       case 'expired':
         this.deps.metrics.refreshes.inc({ result: 'expired' });
-        throw new AppError({ code: ErrorCode.sessionExpired, status: 401 });
+        throw new AppError('session_expired');
       default:
         this.deps.metrics.refreshes.inc({ result: 'invalid' });
-        throw new AppError({ code: ErrorCode.invalidToken, status: 401 });
+        throw new AppError('invalid_token');
     }
   }
 
@@ -202,10 +201,10 @@ export class SessionService {
     const session = await reader.findById(claims.sessionId, claims.userId);
     const now = this.deps.clock.now();
     if (!session || session.userId !== claims.userId || session.revokedAt) {
-      throw new AppError({ code: ErrorCode.invalidToken, status: 401 });
+      throw new AppError('invalid_token');
     }
     if (session.expiresAt <= now || session.absoluteExpiresAt <= now) {
-      throw new AppError({ code: ErrorCode.sessionExpired, status: 401 });
+      throw new AppError('session_expired');
     }
     return { userId: claims.userId, session };
   }

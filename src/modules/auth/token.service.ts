@@ -10,7 +10,6 @@ import { exportJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { v4 as uuidv4 } from 'uuid';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Clock } from '../../platform/clock';
 import { deriveKey, ed25519FromSeed, sha256Hex } from '../../platform/secrets';
 
@@ -39,7 +38,7 @@ const MAX_TOKEN_LENGTH = 4096;
 const CLOCK_TOLERANCE_SECONDS = 60;
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
-const invalidToken = () => new AppError({ code: ErrorCode.invalidToken, status: 401 });
+const invalidToken = () => new AppError('invalid_token');
 
 function toSigningKey(privateKey: KeyObject): SigningKey {
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('JWT_PRIVATE_KEYS must be Ed25519 keys');

@@ -1,5 +1,4 @@
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import { normalizeEmail } from '../../platform/email-address';
 import type { EmailMessage, EmailRepositories, Suppression } from './email.ports';
 
@@ -21,10 +20,8 @@ export class DeliveryService {
   async recentMessagesFor(email: string, limit = 20): Promise<DeliveryReport> {
     const address = normalizeEmail(email);
     if (!address) {
-      throw new AppError({
-        code: ErrorCode.invalidRequest,
-        status: 400,
-        errors: [{ field: 'email', message: 'must be a valid email address' }],
+      throw new AppError('invalid_request', {
+        fields: [{ field: 'email', message: 'must be a valid email address' }],
       });
     }
     const { emailMessages, emailEvents, suppressions } = this.deps.repos;

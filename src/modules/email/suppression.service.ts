@@ -1,6 +1,5 @@
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import { normalizeEmail } from '../../platform/email-address';
@@ -13,11 +12,7 @@ export interface SuppressionPage {
 }
 
 const invalid = (field: string, message: string) =>
-  new AppError({
-    code: ErrorCode.invalidRequest,
-    status: 400,
-    errors: [{ field, message }],
-  });
+  new AppError('invalid_request', { fields: [{ field, message }] });
 
 function canonical(email: string): string {
   const normalized = normalizeEmail(email);

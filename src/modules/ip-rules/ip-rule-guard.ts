@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Metrics } from '../../platform/metrics';
 import type { IpVerdict } from './ip-match';
 
@@ -38,6 +37,6 @@ export function ipRuleGuard(deps: {
       reason: verdict,
       method: req.method,
     });
-    next(new AppError({ code: ErrorCode.forbidden, status: 403 }));
+    next(new AppError('forbidden'));
   };
 }

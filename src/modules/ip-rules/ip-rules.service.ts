@@ -1,6 +1,5 @@
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
-import { ErrorCode } from '../../platform/errors/error-codes';
 import type { Clock } from '../../platform/clock';
 import type { IpRule, IpRuleRepository } from './ip-rules.ports';
 import { IpPolicy, parseIpNetwork, type IpNetwork, type IpVerdict } from './ip-match';
@@ -17,7 +16,7 @@ export interface IpRuleInput {
 type CompiledRule = { network: IpNetwork; action: 'allow' | 'deny' };
 
 const invalid = (field: string, message: string) =>
-  new AppError({ code: ErrorCode.invalidRequest, status: 400, errors: [{ field, message }] });
+  new AppError('invalid_request', { fields: [{ field, message }] });
 
 /**
  * The IP allow/deny list: static rules from config (IP_DENYLIST, IP_ALLOWLIST) plus the
@@ -117,16 +116,12 @@ export class IpRuleService {
     const candidate: CompiledRule = { network, action: input.action };
     const next = new IpPolicy([...this.fixed, ...this.stored, candidate]);
     if (this.policy.check(callerIp) === 'allowed' && next.check(callerIp) !== 'allowed') {
-      throw new AppError({
-        code: ErrorCode.invalidRequest,
-        status: 400,
+      throw new AppError('invalid_request', {
         detail: 'this rule would refuse the address this request comes from',
       });
     }
     if (this.stored.length >= MAX_IP_RULES) {
-      throw new AppError({
-        code: ErrorCode.invalidRequest,
-        status: 400,
+      throw new AppError('invalid_request', {
         detail: `at most ${MAX_IP_RULES} IP rules; use a wider CIDR or a firewall`,
       });
     }

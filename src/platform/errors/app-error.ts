@@ -1,38 +1,46 @@
-import { ERROR_TITLES, ErrorCodeValue } from './error-codes';
+import { ERRORS, type ErrorCode } from './error-codes';
 
-export interface AppErrorOptions {
-  code: ErrorCodeValue;
-  status: number;
-  /** Safe, human-readable detail for the client. */
-  detail?: string;
-  /** The internal cause: logged with the request id, never sent. */
-  cause?: unknown;
-  headers?: Record<string, string>;
-  /** Field-level validation problems, safe to send. */
-  errors?: Array<{ field: string; message: string }>;
+/** A field-level validation problem, safe to send (the problem's `errors` member). */
+export interface FieldProblem {
+  field: string;
+  message: string;
 }
 
-/** The only error type that reaches the client with its own code; anything else becomes internal_error. */
+export interface AppErrorOptions {
+  /** Safe, human-readable detail for the client. */
+  detail?: string;
+  /** When to try again: sent as Retry-After (whole seconds, rounded up, at least 1). */
+  retryAfterSeconds?: number;
+  /** Field-level validation problems, safe to send. */
+  fields?: FieldProblem[];
+  /** The internal cause: logged with the request id, never sent. */
+  cause?: unknown;
+}
+
+/**
+ * The only error type that reaches the client with its own code; anything else becomes
+ * internal_error. The code decides the status (ERRORS); services never name one.
+ */
 export class AppError extends Error {
-  readonly code: ErrorCodeValue;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly detail?: string;
-  readonly headers: Record<string, string>;
-  readonly errors?: Array<{ field: string; message: string }>;
+  readonly retryAfterSeconds?: number;
+  readonly errors?: FieldProblem[];
 
-  constructor(options: AppErrorOptions) {
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     // An AppError is an answer, not a fault: its own stack is never logged (its cause's is),
     // and capturing one cost ~14 µs on every 4xx (2.7 % of a wrong verify's CPU).
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(options.detail ?? ERROR_TITLES[options.code], { cause: options.cause });
+    super(options.detail ?? ERRORS[code].title, { cause: options.cause });
     Error.stackTraceLimit = stackTraceLimit;
     this.name = 'AppError';
-    this.code = options.code;
-    this.status = options.status;
+    this.code = code;
+    this.status = ERRORS[code].status;
     this.detail = options.detail;
-    this.headers = options.headers ?? {};
-    this.errors = options.errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.errors = options.fields;
   }
 }
 

@@ -1,38 +1,30 @@
-/** Stable, machine-readable error codes. Clients branch on these; never rename one. */
-export const ErrorCode = {
-  invalidRequest: 'invalid_request',
-  invalidJson: 'invalid_json',
-  payloadTooLarge: 'payload_too_large',
-  unsupportedMediaType: 'unsupported_media_type',
-  rateLimited: 'rate_limited',
-  invalidCode: 'invalid_code',
-  invalidToken: 'invalid_token',
-  refreshTokenReused: 'refresh_token_reused',
-  sessionExpired: 'session_expired',
-  unauthorized: 'unauthorized',
-  forbidden: 'forbidden',
-  notFound: 'not_found',
-  methodNotAllowed: 'method_not_allowed',
-  serviceUnavailable: 'service_unavailable',
-  internalError: 'internal_error',
+/**
+ * Every error the API answers with: its stable snake_case code (clients branch on it; never
+ * rename one), its HTTP status and its problem+json title. The only place a status is chosen:
+ * code throws `new AppError(code)` and the error handler reads the status from here.
+ */
+export const ERRORS = {
+  invalid_request: { status: 400, title: 'The request is not valid' },
+  invalid_json: { status: 400, title: 'The body is not valid JSON' },
+  payload_too_large: { status: 413, title: 'The body is too large' },
+  unsupported_media_type: { status: 415, title: 'Send the body as application/json' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  invalid_code: { status: 401, title: 'The code is wrong, expired or already used' },
+  invalid_token: { status: 401, title: 'The token is not valid' },
+  refresh_token_reused: {
+    status: 401,
+    title: 'The refresh token was already used; the session has been revoked',
+  },
+  session_expired: { status: 401, title: 'The session has expired; sign in again' },
+  unauthorized: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'Access is denied' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  service_unavailable: { status: 503, title: 'The service is temporarily unavailable' },
+  internal_error: { status: 500, title: 'Something went wrong on our side' },
 } as const;
 
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+export type ErrorCode = keyof typeof ERRORS;
 
-export const ERROR_TITLES: Record<ErrorCodeValue, string> = {
-  invalid_request: 'The request is not valid',
-  invalid_json: 'The body is not valid JSON',
-  payload_too_large: 'The body is too large',
-  unsupported_media_type: 'Send the body as application/json',
-  rate_limited: 'Too many requests',
-  invalid_code: 'The code is wrong, expired or already used',
-  invalid_token: 'The token is not valid',
-  refresh_token_reused: 'The refresh token was already used; the session has been revoked',
-  session_expired: 'The session has expired; sign in again',
-  unauthorized: 'Authentication is required',
-  forbidden: 'Access is denied',
-  not_found: 'Not found',
-  method_not_allowed: 'Method not allowed',
-  service_unavailable: 'The service is temporarily unavailable',
-  internal_error: 'Something went wrong on our side',
-};
+/** Every code, for the OpenAPI document's enum. */
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];

@@ -1,29 +1,29 @@
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'winston';
 import { AppError, UnavailableError } from './app-error';
-import { ERROR_TITLES, ErrorCode, ErrorCodeValue } from './error-codes';
+import { ERRORS } from './error-codes';
 
 export const PROBLEM_TYPE_BASE = 'urn:otp-login-api:problem:';
 
-interface ProblemOptions {
-  status: number;
-  code: ErrorCodeValue;
-  detail?: string;
-  errors?: Array<{ field: string; message: string }>;
-}
-
-/** Writes an RFC 9457 problem+json body carrying the stable code and the request id. */
-export function sendProblem(req: Request, res: Response, p: ProblemOptions): void {
-  res.status(p.status).type('application/problem+json');
+/**
+ * Writes an RFC 9457 problem+json body carrying the stable code and the request id; the status
+ * comes from the code (ERRORS), Retry-After from `retryAfterSeconds`.
+ */
+function sendProblem(res: Response, problem: AppError): void {
+  const { status, title } = ERRORS[problem.code];
+  if (problem.retryAfterSeconds !== undefined) {
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+  }
+  res.status(status).type('application/problem+json');
   res.send(
     JSON.stringify({
-      type: `${PROBLEM_TYPE_BASE}${p.code}`,
-      title: ERROR_TITLES[p.code],
-      status: p.status,
-      ...(p.detail ? { detail: p.detail } : {}),
-      code: p.code,
+      type: `${PROBLEM_TYPE_BASE}${problem.code}`,
+      title,
+      status,
+      ...(problem.detail ? { detail: problem.detail } : {}),
+      code: problem.code,
       requestId: res.locals.requestId as string,
-      ...(p.errors ? { errors: p.errors } : {}),
+      ...(problem.errors ? { errors: problem.errors } : {}),
     }),
   );
 }
@@ -38,16 +38,16 @@ interface BodyParserError {
 function fromBodyParser(err: BodyParserError): AppError | undefined {
   switch (err.type) {
     case 'entity.too.large':
-      return new AppError({ code: ErrorCode.payloadTooLarge, status: 413 });
+      return new AppError('payload_too_large');
     case 'entity.parse.failed':
-      return new AppError({ code: ErrorCode.invalidJson, status: 400 });
+      return new AppError('invalid_json');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError({ code: ErrorCode.unsupportedMediaType, status: 415 });
+      return new AppError('unsupported_media_type');
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
-      return new AppError({ code: ErrorCode.invalidRequest, status: 400 });
+      return new AppError('invalid_request');
     default:
       return undefined;
   }
@@ -58,30 +58,23 @@ export function createErrorHandler(
   logger: Logger,
   onUnexpected?: (err: unknown, context: { requestId?: string }) => void,
 ): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+  return (err: unknown, _req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
     const mapped = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
     if (mapped) {
-      for (const [name, value] of Object.entries(mapped.headers)) res.setHeader(name, value);
       if (mapped.cause)
         logger.warn('request failed', { requestId, code: mapped.code, cause: describe(mapped.cause) });
-      sendProblem(req, res, {
-        status: mapped.status,
-        code: mapped.code,
-        detail: mapped.detail,
-        errors: mapped.errors,
-      });
+      sendProblem(res, mapped);
       return;
     }
     if (err instanceof UnavailableError) {
       logger.error('dependency unavailable', { requestId, cause: describe(err) });
-      res.setHeader('Retry-After', '5');
-      sendProblem(req, res, { status: 503, code: ErrorCode.serviceUnavailable });
+      sendProblem(res, new AppError('service_unavailable', { retryAfterSeconds: 5 }));
       return;
     }
     logger.error('unhandled error', { requestId, error: describe(err) });
     onUnexpected?.(err, { requestId });
-    sendProblem(req, res, { status: 500, code: ErrorCode.internalError });
+    sendProblem(res, new AppError('internal_error'));
   };
 }
 

@@ -2,8 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type SwaggerUi from 'swagger-ui-express';
 import { AppError } from '../errors/app-error';
-import { ErrorCode } from '../errors/error-codes';
-import { sendProblem } from '../errors/error-handler';
 import type { Metrics } from '../metrics';
 import { docsSecurityHeaders } from './security';
 import { route } from './route';
@@ -38,7 +36,7 @@ export function createMetaRouter(deps: {
   const router = Router();
   route(router, '/health/live', { get: [(_req, res) => void res.json({ status: 'ok' })] });
 
-  const ready: RequestHandler = async (req, res) => {
+  const ready: RequestHandler = async (_req, res) => {
     const checks: Record<string, string> = {};
     let failing: string | undefined;
     for (const c of deps.readiness) {
@@ -50,14 +48,8 @@ export function createMetaRouter(deps: {
       }
     }
     if (deps.isShuttingDown()) failing ??= 'shutdown';
-    if (failing) {
-      res.setHeader('Retry-After', '5');
-      return sendProblem(req, res, {
-        status: 503,
-        code: ErrorCode.serviceUnavailable,
-        detail: `not ready: ${failing}`,
-      });
-    }
+    if (failing)
+      throw new AppError('service_unavailable', { detail: `not ready: ${failing}`, retryAfterSeconds: 5 });
     const degraded = Object.values(checks).includes('degraded');
     res.json({ status: degraded ? 'degraded' : 'ok', checks });
   };
@@ -77,7 +69,7 @@ export function createMetaRouter(deps: {
       const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
       if (!m || !safeTokenEqual(m[1], deps.metricsToken)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-        return next(new AppError({ code: ErrorCode.unauthorized, status: 401 }));
+        return next(new AppError('unauthorized'));
       }
     }
     res.setHeader('Content-Type', deps.metrics.registry.contentType);

@@ -1,4 +1,4 @@
-import { ERROR_TITLES } from '../errors/error-codes';
+import { ERROR_CODES } from '../errors/error-codes';
 import { adminPaths, adminSchemas } from '../../modules/admin/admin.openapi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -360,7 +360,7 @@ export function buildOpenApiDocument() {
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            code: { enum: Object.keys(ERROR_TITLES) },
+            code: { enum: ERROR_CODES },
             requestId: { type: 'string' },
             errors: {
               type: 'array',

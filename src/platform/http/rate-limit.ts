@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import { AppError } from '../errors/app-error';
-import { ErrorCode } from '../errors/error-codes';
 import type { Metrics } from '../metrics';
 
 export interface LimiterOptions {
@@ -29,16 +28,8 @@ export function createLimiter(options: LimiterOptions) {
     handler: (req, _res, next) => {
       options.metrics.rateLimited.inc({ limit: options.name });
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = reset
-        ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000))
-        : options.windowMs / 1000;
-      next(
-        new AppError({
-          code: ErrorCode.rateLimited,
-          status: 429,
-          headers: { 'Retry-After': String(seconds) },
-        }),
-      );
+      const retryAfterSeconds = reset ? (reset.getTime() - Date.now()) / 1000 : options.windowMs / 1000;
+      next(new AppError('rate_limited', { retryAfterSeconds }));
     },
   });
 }

@@ -1,6 +1,5 @@
 import type { RequestHandler, Router } from 'express';
 import { AppError } from '../errors/app-error';
-import { ErrorCode } from '../errors/error-codes';
 
 type Method = 'get' | 'post' | 'delete';
 
@@ -19,6 +18,6 @@ export function route(
   }
   r.all((_req, res, next) => {
     res.setHeader('Allow', allowed.join(', '));
-    next(new AppError({ code: ErrorCode.methodNotAllowed, status: 405 }));
+    next(new AppError('method_not_allowed'));
   });
 }

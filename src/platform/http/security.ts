@@ -1,7 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../errors/app-error';
-import { ErrorCode } from '../errors/error-codes';
 
 /** helmet's options for the API (see apiSecurityHeaders). */
 export const apiHelmetOptions: Parameters<typeof helmet>[0] = {
@@ -68,7 +67,7 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
   if (!requestHasBody(req)) return next();
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity' || !req.is('application/json')) {
-    return next(new AppError({ code: ErrorCode.unsupportedMediaType, status: 415 }));
+    return next(new AppError('unsupported_media_type'));
   }
   next();
 };

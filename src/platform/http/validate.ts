@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type Joi from 'joi';
 import { AppError } from '../errors/app-error';
-import { ErrorCode } from '../errors/error-codes';
 
 /**
  * Validates the body against a Joi schema: every problem at once (abortEarly false), unknown
@@ -18,7 +17,7 @@ export function validateBody(schema: Joi.ObjectSchema): RequestHandler {
     });
     if (error) {
       const errors = error.details.map((d) => ({ field: d.path.join('.') || 'body', message: d.message }));
-      return next(new AppError({ code: ErrorCode.invalidRequest, status: 400, errors }));
+      return next(new AppError('invalid_request', { fields: errors }));
     }
     req.body = value;
     next();

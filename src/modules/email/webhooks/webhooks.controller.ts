@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'winston';
 import { AppError } from '../../../platform/errors/app-error';
-import { ErrorCode } from '../../../platform/errors/error-codes';
 import { WebhookError, type WebhookVerifier } from './delivery-event';
 import type { EmailEventService } from './email-events.service';
 
@@ -27,8 +26,8 @@ export function createWebhooksController(deps: { events: EmailEventService; logg
           requestId: res.locals.requestId,
         });
         throw err.reason === 'malformed'
-          ? new AppError({ code: ErrorCode.invalidRequest, status: 400, detail: err.message })
-          : new AppError({ code: ErrorCode.unauthorized, status: 401 });
+          ? new AppError('invalid_request', { detail: err.message })
+          : new AppError('unauthorized');
       }
       if (verified.notice) {
         deps.logger.warn(`SNS ${verified.notice.kind} confirmation received: an operator must open the URL`, {
@@ -57,7 +56,7 @@ export function createWebhooksController(deps: { events: EmailEventService; logg
 
   /** A provider whose key is not configured: nothing can be verified, so nothing is accepted. */
   const notConfigured: RequestHandler = (_req, _res, next) =>
-    next(new AppError({ code: ErrorCode.notFound, status: 404, detail: 'This webhook is not configured' }));
+    next(new AppError('not_found', { detail: 'This webhook is not configured' }));
 
   return { receive, notConfigured };
 }
