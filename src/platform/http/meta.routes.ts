@@ -3,6 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import type SwaggerUi from 'swagger-ui-express';
 import { AppError } from '../errors/app-error';
 import type { Metrics } from '../metrics';
+import { withTimeout } from '../timeout';
 import { docsSecurityHeaders } from './security';
 import { route } from './route';
 
@@ -16,13 +17,6 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /** Compares digests so neither length nor content leaks through timing. */
 export function safeTokenEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
-  ]);
 }
 
 export function createMetaRouter(deps: {
@@ -41,7 +35,9 @@ export function createMetaRouter(deps: {
     let failing: string | undefined;
     for (const c of deps.readiness) {
       try {
-        checks[c.name] = await withTimeout(c.check(), 2_000);
+        checks[c.name] = await withTimeout(c.check(), 2_000, () => {
+          throw new Error('timeout');
+        });
       } catch {
         checks[c.name] = 'down';
         failing ??= c.name;

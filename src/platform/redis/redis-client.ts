@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import { createClient, createCluster, ErrorReply } from 'redis';
 import type { Logger } from 'winston';
+import { withTimeout } from '../timeout';
 import { createDeadlines } from './command-deadlines';
 
 export type RedisState = 'connecting' | 'ready' | 'degraded';
@@ -51,14 +52,6 @@ export interface RedisConnectionOptions {
 /** Reconnect delay: exponential from 50 ms, capped at 2 s, with up to 100 ms of jitter. */
 export function reconnectDelay(retries: number, random = Math.random): number {
   return Math.min(50 * 2 ** Math.min(retries, 10), 2_000) + Math.floor(random() * 100);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis command timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -182,7 +175,10 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       deadlines.stop();
       up.set(0);
       try {
-        if (state === 'ready') await withTimeout(raw.close(), commandTimeoutMs);
+        if (state === 'ready')
+          await withTimeout(raw.close(), commandTimeoutMs, () => {
+            throw new Error(`redis command timed out after ${commandTimeoutMs} ms`);
+          });
         else raw.destroy();
       } catch {
         try {

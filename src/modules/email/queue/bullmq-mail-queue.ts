@@ -6,6 +6,7 @@ import { MailError } from '../transports/mail-error';
 import type { JobResult } from './mail-worker';
 import type { MailJob, MailQueue } from '../email.ports';
 import type { Metrics } from '../../../platform/metrics';
+import { withTimeout } from '../../../platform/timeout';
 import { bullConnection } from './bullmq-connection';
 import { backoffDelay, type RetryPolicy } from './memory-mail-queue';
 
@@ -35,26 +36,6 @@ export type BullMailQueue = MailQueue & {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-function rejectAfter<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function timeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<T>((resolve) => {
-      timer = setTimeout(() => resolve(fallback), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The durable email queue (BullMQ): job id = otpId (a request is queued once), retries with
@@ -95,10 +76,10 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
     registers: [o.metrics.registry],
     async collect() {
       // While Redis is down the depth is unknown: the scrape must still succeed.
-      const c = await timeout(
+      const c = await withTimeout(
         counts().catch(() => undefined),
         o.commandTimeoutMs,
-        undefined,
+        () => undefined,
       );
       for (const [state, n] of Object.entries(c ?? {})) this.set({ state }, n);
     },
@@ -145,7 +126,10 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
         });
         added.catch(() => undefined);
         // Bounded even before the producer's first connection, when ioredis has no command timeout yet.
-        await rejectAfter(added, o.commandTimeoutMs * 2);
+        const ms = o.commandTimeoutMs * 2;
+        await withTimeout(added, ms, () => {
+          throw new Error(`redis did not answer within ${ms} ms`);
+        });
         if (producerDown) o.logger.info('email queue back on Redis', { event: 'mailqueue.recovered' });
         producerDown = false;
       } catch (err) {
@@ -203,7 +187,7 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
       if (!worker) return;
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
-        const c = await timeout(counts(), o.commandTimeoutMs, undefined).catch(() => undefined);
+        const c = await withTimeout(counts(), o.commandTimeoutMs, () => undefined).catch(() => undefined);
         if (!c) break;
         const pending = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
         if (pending === 0) break;
@@ -216,14 +200,14 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
       // An active job finishes (or is handed back for another worker) before the worker stops.
       if (worker) {
         const w = worker;
-        const closed = await timeout(
+        const closed = await withTimeout(
           w.close().then(() => true),
           10_000,
-          false,
+          () => false,
         );
-        if (!closed) await timeout(w.close(true), 5_000, undefined).catch(() => undefined);
+        if (!closed) await withTimeout(w.close(true), 5_000, () => undefined).catch(() => undefined);
       }
-      await timeout(queue.close(), 5_000, undefined).catch(() => undefined);
+      await withTimeout(queue.close(), 5_000, () => undefined).catch(() => undefined);
       for (const c of owned) c.disconnect();
       await o.fallback.close();
     },

@@ -3,6 +3,7 @@ import { MailError } from '../transports/mail-error';
 import type { JobResult } from './mail-worker';
 import type { MailJob, MailQueue } from '../email.ports';
 import type { Metrics } from '../../../platform/metrics';
+import { withTimeout } from '../../../platform/timeout';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -79,7 +80,7 @@ export function createMemoryMailQueue(deps: {
     size: () => pending.size,
     async close() {
       closed = true;
-      await Promise.race([this.drain(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+      await withTimeout(this.drain(), 5_000, () => undefined);
       for (const t of timers) clearTimeout(t);
     },
   };
