@@ -15,11 +15,16 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-/** Compares two hex digests of equal length in constant time. */
-export function safeEqualHex(a: string, b: string): boolean {
-  const ab = Buffer.from(a, 'hex');
-  const bb = Buffer.from(b, 'hex');
-  return ab.length === bb.length && ab.length > 0 && timingSafeEqual(ab, bb);
+const digestOf = (value: string | Uint8Array) => createHash('sha256').update(value).digest();
+
+/**
+ * The constant-time comparison of two secrets, tokens or digests (a string as its UTF-8
+ * bytes). Both are hashed first, so neither where they differ nor how long they are shows in
+ * the timing, and different lengths are simply unequal. An empty value never matches.
+ */
+export function safeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  return timingSafeEqual(digestOf(a), digestOf(b));
 }
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');

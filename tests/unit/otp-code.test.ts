@@ -1,5 +1,5 @@
 import { CodeHasher, generateCode } from '../../src/modules/auth/otp-code';
-import { safeEqualHex } from '../../src/platform/secrets';
+import { safeEqual } from '../../src/platform/secrets';
 
 const SECRET = 'current-secret-0123456789abcdef0123456789';
 const OLD_SECRET = 'previous-secret-0123456789abcdef012345678';
@@ -92,21 +92,27 @@ describe('CodeHasher', () => {
   });
 });
 
-describe('safeEqualHex (the constant-time compare)', () => {
+describe('safeEqual (the constant-time compare)', () => {
   it('when both digests are equal, then it is true', () => {
-    expect(safeEqualHex('00ff10', '00ff10')).toBe(true);
+    expect(safeEqual('00ff10', '00ff10')).toBe(true);
   });
 
   it('when the digests differ, then it is false', () => {
-    expect(safeEqualHex('00ff10', '00ff11')).toBe(false);
+    expect(safeEqual('00ff10', '00ff11')).toBe(false);
   });
 
   it('when the lengths differ, then it is false rather than throwing', () => {
-    expect(safeEqualHex('00ff', '00ff10')).toBe(false);
-    expect(safeEqualHex('00ff10', '00ff')).toBe(false);
+    expect(safeEqual('00ff', '00ff10')).toBe(false);
+    expect(safeEqual('00ff10', '00ff')).toBe(false);
   });
 
   it('when both are empty, then it is false (an empty stored hash never matches)', () => {
-    expect(safeEqualHex('', '')).toBe(false);
+    expect(safeEqual('', '')).toBe(false);
+  });
+
+  it('when bytes are given, then they are compared as bytes, whatever their lengths', () => {
+    expect(safeEqual(Buffer.from('00ff10', 'hex'), Buffer.from([0, 255, 16]))).toBe(true);
+    expect(safeEqual(Buffer.from('00ff', 'hex'), Buffer.from([0, 255, 16]))).toBe(false);
+    expect(safeEqual(Buffer.alloc(0), Buffer.alloc(0))).toBe(false);
   });
 });

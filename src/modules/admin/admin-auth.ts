@@ -1,14 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
+import { safeEqual } from '../../platform/secrets';
 import { parseAdminKeys, sha256, type AdminKey } from './admin-keys';
 import type { AdminActor } from './admin.service';
 
 /**
  * X-API-Key authentication for /v1/admin. The key is read from the header only (a query
- * string ends up in proxy and browser logs). The caller's key is hashed and compared with
- * timingSafeEqual against every configured digest, with no early exit, so neither a wrong
+ * string ends up in proxy and browser logs). The caller's key is hashed and compared in
+ * constant time (safeEqual) with every configured digest, with no early exit, so neither a wrong
  * byte's position nor a wrong length shows in the timing, and a missing, wrong or wrong-length
  * key all get the identical 401. A user's Bearer token is not an admin credential and is ignored.
  * With no keys configured the admin API is off: 403 for every request.
@@ -23,7 +23,7 @@ export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHand
     const given = sha256(header ?? '');
     let matched: AdminKey | undefined;
     for (const key of keys) {
-      if (timingSafeEqual(given, key.digest) && !matched) matched = key;
+      if (safeEqual(given, key.digest) && !matched) matched = key;
     }
     const requestId = res.locals.requestId as string;
     if (!matched || header === undefined || header === '') {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { deriveKey, hmacHex, safeEqualHex } from '../../platform/secrets';
+import { deriveKey, hmacHex, safeEqual } from '../../platform/secrets';
 
 /** A code of `length` digits from the CSPRNG; leading zeros are kept. */
 export function generateCode(length: number): string {
@@ -28,7 +28,7 @@ export class CodeHasher {
   matches(storedHash: string, otpId: string, email: string, code: string): boolean {
     let ok = false;
     for (const key of this.keys) {
-      if (safeEqualHex(storedHash, hmacHex(key, `${otpId}:${email}:${code}`))) ok = true;
+      if (safeEqual(storedHash, hmacHex(key, `${otpId}:${email}:${code}`))) ok = true;
     }
     return ok;
   }

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type SwaggerUi from 'swagger-ui-express';
 import { AppError } from '../errors/app-error';
 import type { Metrics } from '../metrics';
+import { safeEqual } from '../secrets';
 import { withTimeout } from '../timeout';
 import { docsSecurityHeaders } from './security';
 import { route } from './route';
@@ -10,13 +10,6 @@ import { route } from './route';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<'ok' | 'degraded'>;
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Compares digests so neither length nor content leaks through timing. */
-export function safeTokenEqual(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 export function createMetaRouter(deps: {
@@ -63,7 +56,7 @@ export function createMetaRouter(deps: {
   const metrics: RequestHandler = async (req, res, next) => {
     if (deps.metricsToken) {
       const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
-      if (!m || !safeTokenEqual(m[1], deps.metricsToken)) {
+      if (!m || !safeEqual(m[1], deps.metricsToken)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
         return next(new AppError('unauthorized'));
       }

@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../../platform/clock';
+import { safeEqual } from '../../../platform/secrets';
 import {
   WebhookError,
   type DeliveryEvent,
@@ -82,8 +83,7 @@ export function createMailgunWebhook(options: {
       const expected = createHmac('sha256', options.signingKey)
         .update(timestamp + token)
         .digest();
-      const given = Buffer.from(signature, 'hex');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (!safeEqual(Buffer.from(signature, 'hex'), expected)) {
         throw new WebhookError('bad_signature', 'signature does not match');
       }
       if (seen.has(token)) throw new WebhookError('replayed', 'token already used');
