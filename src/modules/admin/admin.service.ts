@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
+import { decodeCursor, encodeCursor } from '../../platform/cursor';
 import type { AuthRepositories, User } from '../auth';
 import type {
   DeliveryReport,
@@ -27,25 +28,19 @@ export interface UserPage {
 
 const SESSION_PAGE = 500;
 
+const cursorAfter = (u: User) => encodeCursor(u.createdAt, u.id);
+
 const badCursor = () =>
   new AppError('invalid_request', {
     fields: [{ field: 'cursor', message: 'is not a cursor this API returned' }],
   });
 
-const encodeCursor = (u: User) =>
-  Buffer.from(JSON.stringify([u.createdAt.toISOString(), u.id])).toString('base64url');
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const createdAt = new Date(String(at));
-    if (typeof id !== 'string' || !UUID.test(id) || Number.isNaN(createdAt.getTime())) throw badCursor();
-    return { createdAt, id };
-  } catch {
-    throw badCursor();
-  }
+function userPosition(cursor: string): { createdAt: Date; id: string } {
+  const position = decodeCursor(cursor, (id) => UUID.test(id));
+  if (!position) throw badCursor();
+  return { createdAt: position.createdAt, id: position.key };
 }
 
 /**
@@ -84,10 +79,10 @@ export class AdminService {
       const user = await this.deps.store.users.findByEmail(query.email);
       return { data: user ? [user] : [], nextCursor: null };
     }
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const after = query.cursor ? userPosition(query.cursor) : undefined;
     const rows = await this.deps.store.users.list({ limit: query.limit + 1, after });
     const data = rows.slice(0, query.limit);
-    return { data, nextCursor: rows.length > query.limit ? encodeCursor(data[data.length - 1]) : null };
+    return { data, nextCursor: rows.length > query.limit ? cursorAfter(data[data.length - 1]) : null };
   }
 
   async getUser(actor: AdminActor, id: string): Promise<{ user: User; activeSessions: number } | undefined> {

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { decodeCursor, encodeCursor } from '../../platform/cursor';
 import { AppError } from '../../platform/errors/app-error';
 import type { Session } from './auth.ports';
 import type { SessionService } from './session.service';
@@ -12,23 +13,15 @@ interface Auth {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function decodeCursor(raw: unknown): { createdAt: Date; id: string } | undefined {
+function sessionPosition(raw: unknown): { createdAt: Date; id: string } | undefined {
   if (raw === undefined) return undefined;
-  const invalid = new AppError('invalid_request', { detail: 'cursor is not valid' });
-  if (typeof raw !== 'string' || raw.length > 200) throw invalid;
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
-    const createdAt = new Date(String(parsed.c));
-    if (typeof parsed.i !== 'string' || !UUID.test(parsed.i) || Number.isNaN(createdAt.getTime()))
-      throw invalid;
-    return { createdAt, id: parsed.i };
-  } catch {
-    throw invalid;
-  }
+  const position =
+    typeof raw === 'string' && raw.length <= 200 ? decodeCursor(raw, (id) => UUID.test(id)) : undefined;
+  if (!position) throw new AppError('invalid_request', { detail: 'cursor is not valid' });
+  return { createdAt: position.createdAt, id: position.key };
 }
 
-const encodeCursor = (s: Session) =>
-  Buffer.from(JSON.stringify({ c: s.createdAt.toISOString(), i: s.id })).toString('base64url');
+const cursorAfter = (s: Session) => encodeCursor(s.createdAt, s.id);
 
 function parseLimit(raw: unknown): number {
   if (raw === undefined) return 20;
@@ -50,12 +43,12 @@ export function createAccountController(deps: { users: UserService; sessions: Se
   const listSessions: RequestHandler = async (req, res) => {
     const auth = res.locals.auth as Auth;
     const limit = parseLimit(req.query.limit);
-    const after = decodeCursor(req.query.cursor);
+    const after = sessionPosition(req.query.cursor);
     const page = await deps.sessions.listActive(auth.userId, limit + 1, after);
     const data = page.slice(0, limit);
     res.json({
       data: data.map((s) => sessionView(s, auth.session.id)),
-      nextCursor: page.length > limit ? encodeCursor(data[data.length - 1]) : null,
+      nextCursor: page.length > limit ? cursorAfter(data[data.length - 1]) : null,
     });
   };
 

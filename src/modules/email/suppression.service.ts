@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
+import { decodeCursor, encodeCursor } from '../../platform/cursor';
 import { normalizeEmail } from '../../platform/email-address';
 import type { SuppressionCheck } from '../auth';
 import type { Suppression, SuppressionReason, SuppressionRepository } from './email.ports';
@@ -20,18 +21,10 @@ function canonical(email: string): string {
   return normalized;
 }
 
-const encodeCursor = (s: Suppression) =>
-  Buffer.from(JSON.stringify([s.createdAt.toISOString(), s.email])).toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: Date; email: string } {
-  try {
-    const [at, email] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const createdAt = new Date(String(at));
-    if (typeof email !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
-    return { createdAt, email };
-  } catch {
-    throw invalid('cursor', 'is not a cursor this API returned');
-  }
+function suppressionPosition(cursor: string): { createdAt: Date; email: string } {
+  const position = decodeCursor(cursor);
+  if (!position) throw invalid('cursor', 'is not a cursor this API returned');
+  return { createdAt: position.createdAt, email: position.key };
 }
 
 /**
@@ -53,10 +46,13 @@ export class SuppressionService {
   /** Newest first; pass the returned `nextCursor` to get the next page. */
   async list(cursor: string | undefined, limit = 20): Promise<SuppressionPage> {
     const size = Math.min(100, Math.max(1, Math.floor(limit)));
-    const before = cursor ? decodeCursor(cursor) : undefined;
+    const before = cursor ? suppressionPosition(cursor) : undefined;
     const rows = await this.deps.repo.list({ limit: size + 1, before });
     const data = rows.slice(0, size);
-    return { data, nextCursor: rows.length > size ? encodeCursor(data[data.length - 1]) : null };
+    return {
+      data,
+      nextCursor: rows.length > size ? encodeCursor(data[size - 1].createdAt, data[size - 1].email) : null,
+    };
   }
 
   async find(email: string): Promise<Suppression | undefined> {
