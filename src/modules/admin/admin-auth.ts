@@ -25,7 +25,7 @@ export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHand
     for (const key of keys) {
       if (safeEqual(given, key.digest) && !matched) matched = key;
     }
-    const requestId = res.locals.requestId as string;
+    const requestId = res.locals.requestId;
     if (!matched || header === undefined || header === '') {
       deps.logger.warn('admin authentication failed', {
         event: 'admin.auth.failed',

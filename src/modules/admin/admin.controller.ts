@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../platform/errors/app-error';
-import type { AdminActor, AdminService } from './admin.service';
+import type { AdminService } from './admin.service';
 import type { AdminStats } from './admin-stats';
 import { userView } from '../auth';
 import type { DeliveryReport, Suppression } from '../email';
@@ -16,7 +16,7 @@ function idParam(req: Request): string {
   return id.toLowerCase();
 }
 
-const actor = (res: Response) => res.locals.admin as AdminActor;
+const actor = (res: Response) => res.locals.admin;
 const query = <T>(res: Response) => res.locals.query as T;
 
 /** Response views: allow-lists of fields, so no internal column or hash can leak. */
@@ -119,16 +119,12 @@ export function createAdminController(deps: { admin: AdminService }) {
   };
 
   const removeSuppression: RequestHandler = async (_req, res) => {
-    if (!(await admin.removeSuppression(actor(res), res.locals.email as string))) throw notFound();
+    if (!(await admin.removeSuppression(actor(res), res.locals.email))) throw notFound();
     res.status(204).end();
   };
 
   const emailMessages: RequestHandler = async (_req, res) => {
-    const report = await admin.messagesFor(
-      actor(res),
-      res.locals.email as string,
-      query<{ limit: number }>(res).limit,
-    );
+    const report = await admin.messagesFor(actor(res), res.locals.email, query<{ limit: number }>(res).limit);
     res.json(deliveryView(report));
   };
 

@@ -6,11 +6,6 @@ import type { SessionService } from './session.service';
 import type { UserService } from './user.service';
 import { sessionView, userView } from './auth.views';
 
-interface Auth {
-  userId: string;
-  session: Session;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function sessionPosition(raw: unknown): { createdAt: Date; id: string } | undefined {
@@ -34,14 +29,14 @@ function parseLimit(raw: unknown): number {
 
 export function createAccountController(deps: { users: UserService; sessions: SessionService }) {
   const me: RequestHandler = async (_req, res) => {
-    const auth = res.locals.auth as Auth;
+    const auth = res.locals.auth;
     const user = await deps.users.get(auth.userId);
     if (!user) throw new AppError('invalid_token');
     res.json(userView(user));
   };
 
   const listSessions: RequestHandler = async (req, res) => {
-    const auth = res.locals.auth as Auth;
+    const auth = res.locals.auth;
     const limit = parseLimit(req.query.limit);
     const after = sessionPosition(req.query.cursor);
     const page = await deps.sessions.listActive(auth.userId, limit + 1, after);
@@ -53,13 +48,13 @@ export function createAccountController(deps: { users: UserService; sessions: Se
   };
 
   const deleteSession: RequestHandler = async (req, res) => {
-    const auth = res.locals.auth as Auth;
+    const auth = res.locals.auth;
     const id = String(req.params.id);
     // Another user's session and a malformed id both get 404: nothing to learn about other ids.
     if (
       !UUID.test(id) ||
       !(await deps.sessions.revoke(auth.userId, id.toLowerCase(), 'user_deleted', {
-        requestId: res.locals.requestId as string,
+        requestId: res.locals.requestId,
       }))
     ) {
       throw new AppError('not_found');

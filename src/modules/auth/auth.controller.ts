@@ -5,7 +5,7 @@ import type { ClientContext, SessionService } from './session.service';
 import { tokensView } from './auth.views';
 
 const clientContext = (req: Request, res: Response): ClientContext => ({
-  requestId: res.locals.requestId as string,
+  requestId: res.locals.requestId,
   ip: req.ip ?? 'unknown',
   userAgent: req.get('user-agent'),
   acceptLanguage: req.get('accept-language'),
@@ -33,16 +33,16 @@ export function createAuthController(deps: { otp: OtpService; sessions: SessionS
 
   const refresh: RequestHandler = async (req, res) => {
     const tokens = await deps.sessions.refresh((req.body as { refreshToken: string }).refreshToken, {
-      requestId: res.locals.requestId as string,
+      requestId: res.locals.requestId,
     });
     res.status(200).json(tokensView(tokens));
   };
 
   /** Logout revokes at once and tells the browser to drop whatever it kept. */
   const logout: RequestHandler = async (_req, res: Response) => {
-    const auth = res.locals.auth as { userId: string; session: { id: string } };
+    const auth = res.locals.auth;
     await deps.sessions.revoke(auth.userId, auth.session.id, 'logout', {
-      requestId: res.locals.requestId as string,
+      requestId: res.locals.requestId,
     });
     res.setHeader('Clear-Site-Data', '"cookies", "storage"');
     res.status(204).end();

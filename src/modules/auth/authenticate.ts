@@ -1,6 +1,23 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../platform/errors/app-error';
+import type { Session } from './auth.ports';
 import type { SessionService } from './session.service';
+
+/** Who is calling: the access token's user and their live session. */
+export interface AuthContext {
+  userId: string;
+  session: Session;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own declaration merging point
+  namespace Express {
+    interface Locals {
+      /** Set by `authenticate` before every handler of a signed-in route. */
+      auth: AuthContext;
+    }
+  }
+}
 
 /**
  * Bearer access tokens from the Authorization header only: a token in the query string

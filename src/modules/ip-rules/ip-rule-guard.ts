@@ -32,7 +32,7 @@ export function ipRuleGuard(deps: {
     // The same level as the request line the logger would have written: a flood adds no volume.
     deps.logger.log('http', 'request refused by IP rule', {
       event: 'ip.denied',
-      requestId: res.locals.requestId as string,
+      requestId: res.locals.requestId,
       ip: req.ip,
       reason: verdict,
       method: req.method,

@@ -22,7 +22,7 @@ function sendProblem(res: Response, problem: AppError): void {
       status,
       ...(problem.detail ? { detail: problem.detail } : {}),
       code: problem.code,
-      requestId: res.locals.requestId as string,
+      requestId: res.locals.requestId,
       ...(problem.errors ? { errors: problem.errors } : {}),
     }),
   );
@@ -59,7 +59,7 @@ export function createErrorHandler(
   onUnexpected?: (err: unknown, context: { requestId?: string }) => void,
 ): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    const requestId = res.locals.requestId as string | undefined;
+    const requestId = res.locals.requestId;
     const mapped = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
     if (mapped) {
       if (mapped.cause)

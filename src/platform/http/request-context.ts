@@ -4,6 +4,17 @@ import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from 'winston';
 import type { Metrics } from '../metrics';
 
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own declaration merging point
+  namespace Express {
+    /** What middlewares leave in res.locals for the handlers after them; each owner declares its own. */
+    interface Locals {
+      /** Set on every request, before anything else runs (`requestId`). */
+      requestId: string;
+    }
+  }
+}
+
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Every response carries an X-Request-Id: the caller's if it is well-formed, else a new one. */

@@ -39,7 +39,7 @@ export function createWebhooksController(deps: { events: EmailEventService; logg
       }
       try {
         const result = await deps.events.apply(verified.events, {
-          requestId: res.locals.requestId as string,
+          requestId: res.locals.requestId,
         });
         deps.logger.info('webhook applied', {
           event: 'webhook.applied',
