@@ -14,7 +14,7 @@ import { ipRuleGuard } from './modules/ip-rules/ip-rule-guard';
 import { createLimiter } from './platform/http/rate-limit';
 import { requestId, requestLogger } from './platform/http/request-context';
 import { apiSecurityHeaders, requestHasBody, requireJsonBody } from './platform/http/security';
-import { series } from './platform/http/series';
+import { series } from './platform/http/fast-path';
 import { createAdminRouter } from './modules/admin/admin.routes';
 import { createMetaRouter } from './platform/http/meta.routes';
 import { registerOtpRoutes, registerV1Routes } from './modules/auth/auth.routes';
@@ -35,7 +35,7 @@ export function createApp(c: Container): Express {
   app.set('query parser', 'simple');
   app.set('json spaces', 0);
   // Every API answer is Cache-Control: no-store, so an ETag would only cost a SHA-1 of each
-  // body (about a tenth of a /users/me). Only the JWKS is cacheable, by max-age.
+  // body. Only the JWKS is cacheable, by max-age.
   app.set('etag', false);
 
   // The head of the stack runs on every request, as one layer (series): the request id,

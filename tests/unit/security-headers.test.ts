@@ -1,7 +1,8 @@
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import supertest from 'supertest';
-import { apiHelmetOptions, apiSecurityHeaders, headersOf } from '../../src/platform/http/security';
+import { headersOf } from '../../src/platform/http/fast-path';
+import { apiHelmetOptions, apiSecurityHeaders } from '../../src/platform/http/security';
 
 const headersFrom = async (middleware: RequestHandler) => {
   const app = express();

@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import supertest from 'supertest';
-import { series } from '../../src/platform/http/series';
+import { series } from '../../src/platform/http/fast-path';
 
 /** An app whose only layer is `series(...handlers)`, then a final handler and an error handler. */
 function appWith(...handlers: RequestHandler[]) {

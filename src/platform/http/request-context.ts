@@ -25,7 +25,7 @@ export const requestId: RequestHandler = (req, res, next) => {
   res.setHeader('X-Request-Id', id);
   // Services get the id with their call (ClientContext, AuditContext) and put it on their audit
   // lines. Not an AsyncLocalStorage: on Node 20 it turns on promise hooks for every promise
-  // of the process, about 60 µs a request on this service's hot paths (docs/performance.md).
+  // of the process (docs/performance.md).
   next();
 };
 

@@ -1,6 +1,7 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../errors/app-error';
+import { headersOf } from './fast-path';
 
 /** helmet's options for the API (see apiSecurityHeaders). */
 export const apiHelmetOptions: Parameters<typeof helmet>[0] = {
@@ -15,25 +16,9 @@ export const apiHelmetOptions: Parameters<typeof helmet>[0] = {
 };
 
 /**
- * What helmet sets with the options above, read once at start-up: its options are static (no
- * nonces), so every response gets the same headers, and running its fourteen middlewares on
- * every request would only recompute them.
- */
-export function headersOf(middleware: RequestHandler): Array<[string, string]> {
-  const headers = new Map<string, string>();
-  const res = {
-    setHeader: (name: string, value: string) => headers.set(name, String(value)),
-    removeHeader: (name: string) => headers.delete(name),
-  };
-  let done = false;
-  middleware({} as Request, res as unknown as Response, () => (done = true));
-  if (!done) throw new Error('the security header middleware did not finish synchronously');
-  return [...headers];
-}
-
-/**
  * Headers for an API that serves no HTML: tighter than helmet's defaults (CSP 'none',
- * frames denied, no referrer), and no-store because bodies carry tokens.
+ * frames denied, no referrer), and no-store because bodies carry tokens. helmet's list is
+ * read once (headersOf) and set on every response.
  */
 const API_HEADERS: Array<[string, string]> = [
   ...headersOf(helmet(apiHelmetOptions)),
