@@ -105,7 +105,7 @@ export function createApp(c: Container): Express {
     inflate: false,
     type: 'application/json',
     // The decoder would silently drop a UTF-8 byte order mark; JSON senders must not add one
-    // (RFC 8259 §8.1), so it is refused like any other malformed body (SECURITY 41).
+    // (RFC 8259 §8.1), so it is refused like any other malformed body (docs/security.md, row 41).
     verify: (_req, _res, buf) => {
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
         throw new AppError('invalid_json');

@@ -110,7 +110,7 @@ export async function countVerifyAttempt(
 }
 
 /**
- * The code rules of PRODUCT.md "Codes". Every budget lives in the database, so restarting
+ * The code rules (docs/security.md, rows 1–17). Every budget lives in the database, so restarting
  * an instance or flushing Redis never hands an attacker a fresh one.
  */
 export class OtpService {

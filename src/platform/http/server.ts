@@ -10,7 +10,7 @@ export interface ServerOptions {
 /**
  * HTTP, or HTTPS when a certificate is configured (for deployments without a TLS-terminating
  * proxy). Timeouts sit below Node's 60 s / 300 s defaults so slow-body clients cannot hold
- * sockets open (SECURITY.md, burst / slow body).
+ * sockets open (docs/security.md, "Faults": burst / slow body).
  */
 export function createServer(app: Express, options: ServerOptions = {}): http.Server {
   const server = options.tls

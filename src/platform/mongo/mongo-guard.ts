@@ -1,7 +1,7 @@
 /**
  * A repository input that carries a query operator. Reaching it means a value that should have
  * been a string (an email, an id, a hash) arrived as an object: the HTTP layer's schemas refuse
- * these with 400 (SECURITY.md item 43), so this is a bug upstream, and nothing is queried.
+ * these with 400 (docs/security.md, row 43), so this is a bug upstream, and nothing is queried.
  */
 export class UnsafeInputError extends Error {
   constructor(where: string) {

@@ -15,7 +15,7 @@ import type { RedisConnection } from './redis-client';
  * atomic Lua increment per hit), falling back to this instance's memory while Redis is not
  * usable. It never throws, so a Redis outage can neither turn requests into 500s nor switch
  * limiting off (`passOnStoreError` is never reached); per-instance counters may let a few
- * extra requests through during an outage (the "insurance" strategy of SECURITY.md (b)).
+ * extra requests through during an outage (docs/security.md, "Faults": Redis down).
  */
 export class FallbackLimiterStore implements Store {
   readonly prefix: string;

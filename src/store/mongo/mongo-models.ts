@@ -5,7 +5,7 @@ import mongoose, { Schema, type Connection, type Model, type SchemaOptions } fro
  * plus `otplocks` for the per-email lock SQL takes with an advisory lock. Every index is
  * declared here and nowhere else: `migrate()` (outside production) and
  * `npm run db:indexes` (at deploy time) create exactly these, and tests/mongo/schema.test.ts
- * holds them to PRODUCT.md and to the filters the repositories build.
+ * holds them to the table of docs/mongodb.md and to the filters the repositories build.
  */
 
 /** Codes are kept an hour past expiry: the hourly send caps count them (see docs/mongodb.md). */
