@@ -17,7 +17,7 @@ const config: Config = {
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
   testTimeout: 30_000,
   maxWorkers: 2,
-  collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/platform/process-signals.ts'],
+  collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/platform/boot.ts'],
   coverageReporters: ['text-summary', 'lcov', 'json-summary'],
   coverageThreshold: {
     global: { lines: 85, branches: 85 },
