@@ -247,7 +247,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     logger,
     metrics,
     emailHash,
-    suppressions: overrides.suppressions ?? suppressions.sendGuard(),
+    suppressions: overrides.suppressions,
     canSignUp: featureFlags.isOn('signups') ? undefined : (email) => featureFlags.isOnFor('signups', email),
   });
   const deliveries = new DeliveryService({ repos: store });

@@ -26,8 +26,7 @@ function observable(res: Response) {
   };
 }
 
-const otpRows = (t: TestApp, email: string) =>
-  t.container.store.transaction((tx) => tx.otps.lockNewest(email, 50));
+const otpRows = (t: TestApp, email: string) => t.container.store.otps.listNewest(email, 50);
 
 async function sentAfter(t: TestApp, act: () => Promise<Response>): Promise<{ res: Response; sent: number }> {
   const before = t.mailer.sent.length;

@@ -134,7 +134,7 @@ describe('POST /v1/otp/verify rules', () => {
       expect(refusedOldest.status).toBe(401);
       expect(signedIn.status).toBe(200);
       expect(others.map((r) => r.status)).toEqual([401, 401]);
-      const rows = await t.container.store.transaction((tx) => tx.otps.lockNewest(email, 10));
+      const rows = await t.container.store.otps.listNewest(email, 10);
       expect(rows.filter((r) => r.consumedAt === null)).toHaveLength(0);
     },
   );

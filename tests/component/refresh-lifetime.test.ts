@@ -30,8 +30,8 @@ describe('refresh tokens at rest and over time (PGlite)', () => {
       expect(raw).toMatch(/^[A-Za-z0-9_-]+$/);
       expect(Buffer.from(raw, 'base64url').length).toBeGreaterThanOrEqual(32);
       const hash = createHash('sha256').update(raw).digest('hex');
-      const byRaw = await t.container.store.transaction((tx) => tx.refreshTokens.lockByHash(raw));
-      const byHash = await t.container.store.transaction((tx) => tx.refreshTokens.lockByHash(hash));
+      const byRaw = await t.container.store.refreshTokens.findByHash(raw);
+      const byHash = await t.container.store.refreshTokens.findByHash(hash);
       expect(byRaw).toBeUndefined();
       expect(byHash?.sessionId).toBe(signedIn.session.id);
     }

@@ -26,7 +26,7 @@ export interface StoreAdapter {
   hooks?(): void;
 }
 
-const SQL_CAPABILITIES: Capabilities = { rotatesInOneStep: true, admitsInOneStep: true };
+const SQL_CAPABILITIES: Capabilities = { mongoOnlySteps: false };
 
 const pglite: StoreAdapter = {
   label: 'PGlite (in memory)',
@@ -129,10 +129,10 @@ function pauseTtlMonitor(): void {
   });
 }
 
-/** MongoDB runs every rule through its transaction: no one-step methods. */
+/** MongoDB runs every login rule as a transaction over steps no port has. */
 const mongo: StoreAdapter = {
   label: 'MongoDB',
-  capabilities: { rotatesInOneStep: false, admitsInOneStep: false },
+  capabilities: { mongoOnlySteps: true },
   needs: 'mongo',
   open: () => openMongoStore(),
   hooks: pauseTtlMonitor,

@@ -3,7 +3,7 @@ import type { ContractSuite } from './harness';
 
 export const authFailuresSuite: ContractSuite = ({ test }) => {
   describe('authFailures', () => {
-    test('when failures are recorded, then countSince and oldestSince filter by email, IP and time', async (s) => {
+    test('when failures are recorded, then countSince filters by email, IP and time', async (s) => {
       const email = uniqueEmail('fail');
       const ip = uniqueIp();
       const t0 = now();
@@ -16,24 +16,6 @@ export const authFailuresSuite: ContractSuite = ({ test }) => {
       expect(await s.authFailures.countSince({ ip }, before)).toBe(4);
       expect(await s.authFailures.countSince({ email, ip }, before)).toBe(3);
       expect(await s.authFailures.countSince({ email: uniqueEmail('none') }, before)).toBe(0);
-
-      expect(await s.authFailures.oldestSince({ email }, before)).toEqual(t0);
-      expect(await s.authFailures.oldestSince({ email }, t0)).toEqual(plus(t0, SECOND));
-      expect(await s.authFailures.oldestSince({ ip }, plus(t0, 2 * SECOND))).toEqual(plus(t0, 3 * SECOND));
-      expect(await s.authFailures.oldestSince({ email }, plus(t0, 2 * SECOND))).toBeUndefined();
-    });
-
-    test('when clearForEmail runs, then that email’s failures go and the IP keeps the others', async (s) => {
-      const email = uniqueEmail('clear');
-      const ip = uniqueIp();
-      const t0 = now();
-      await s.authFailures.record({ email, ip, at: t0 });
-      await s.authFailures.record({ email, ip, at: plus(t0, SECOND) });
-      await s.authFailures.record({ email: uniqueEmail('keep'), ip, at: t0 });
-
-      await s.authFailures.clearForEmail(email);
-      expect(await s.authFailures.countSince({ email }, plus(t0, -1))).toBe(0);
-      expect(await s.authFailures.countSince({ ip }, plus(t0, -1))).toBe(1);
     });
 
     test('when deleteBefore runs, then only failures older than the cut-off go', async (s) => {

@@ -1,22 +1,15 @@
-import { countVerifyAttempt } from '../../src/modules/auth/otp.service';
-import type { NewOtp, VerifyAttemptInput, VerifyAttemptOutcome } from '../../src/modules/auth/auth.ports';
+import type { NewOtp, VerifyAttemptInput } from '../../src/modules/auth/auth.ports';
 import type { Store } from '../../src/store/store';
-import { SECOND, MINUTE, HOUR, hex, uniqueEmail, uniqueIp, now, plus, newOtp } from './fixtures';
-import type { ContractSuite } from './harness';
+import { HOUR, MINUTE, SECOND, hex, newOtp, now, plus, uniqueEmail, uniqueIp } from './fixtures';
+import { type ContractSuite } from './harness';
 
-export const countVerifyAttemptSuite: ContractSuite = ({ test, capabilities }) => {
+/**
+ * `AuthStore.countVerifyAttempt`. PostgreSQL and PGlite: otp_count_verify_attempt (migration 5);
+ * MongoDB: a transaction (both login-rules.ts).
+ */
+export const countVerifyAttemptSuite: ContractSuite = ({ test }) => {
   describe('verify attempt counting', () => {
-    type Count = (s: Store, input: VerifyAttemptInput) => Promise<VerifyAttemptOutcome>;
-    const inOneStep: Count = (s, input) => {
-      if (!s.countVerifyAttempt) throw new Error('this store does not implement countVerifyAttempt');
-      return s.countVerifyAttempt(input);
-    };
-    const ways: Array<[string, Count]> = [
-      ['in a transaction', (s, input) => s.transaction((tx) => countVerifyAttempt(tx, input))],
-      ...(capabilities.admitsInOneStep
-        ? [['in one step (Store.countVerifyAttempt)', inOneStep] as [string, Count]]
-        : []),
-    ];
+    const count = (s: Store, input: VerifyAttemptInput) => s.countVerifyAttempt(input);
     const attempt = (
       email: string,
       at: Date,
@@ -39,86 +32,86 @@ export const countVerifyAttemptSuite: ContractSuite = ({ test, capabilities }) =
       return { id, codeHash: hash };
     };
     const byId = async (s: Store, email: string) =>
-      new Map((await s.otps.lockNewest(email, 10)).map((o) => [o.id, o]));
+      new Map((await s.otps.listNewest(email, 10)).map((o) => [o.id, o]));
     const sorted = (c: Array<{ id: string; codeHash: string }>) =>
       [...c].sort((a, b) => a.id.localeCompare(b.id));
 
-    describe.each(ways)('%s', (_how, count) => {
-      test('when budgets are left, then each live code gains an attempt, one failure is recorded and the live codes come back', async (s) => {
-        const email = uniqueEmail('count');
-        const t0 = plus(now(), -5 * MINUTE);
-        const oldest = await code(s, { email, createdAt: t0 });
-        const live1 = await code(s, { email, createdAt: plus(t0, MINUTE) });
-        const spent = await code(s, { email, createdAt: plus(t0, 2 * MINUTE) });
-        for (let i = 0; i < 3; i++) await s.otps.incrementAttempts([spent.id]);
-        const expired = await code(s, {
-          email,
-          createdAt: plus(t0, 3 * MINUTE),
-          expiresAt: plus(t0, 4 * MINUTE),
-        });
-        const live2 = await code(s, { email, createdAt: plus(t0, 4 * MINUTE) });
-        const unminted = await s.otps.create(newOtp({ email, createdAt: plus(t0, 4 * MINUTE + SECOND) }));
-        const at = now();
-        const input = attempt(email, at, { activeCodes: 5 });
-
-        const out = await count(s, input);
-
-        if (out.kind !== 'counted') throw new Error(`expected counted, got ${out.kind}`);
-        // The oldest code is beyond the 5 newest: not a candidate, and untouched.
-        expect(sorted(out.candidates)).toEqual(sorted([live1, live2]));
-        const rows = await byId(s, email);
-        expect(rows.get(live1.id)?.attempts).toBe(1);
-        expect(rows.get(live2.id)?.attempts).toBe(1);
-        expect(rows.get(oldest.id)?.attempts).toBe(0);
-        expect(rows.get(spent.id)?.attempts).toBe(3);
-        expect(rows.get(expired.id)?.attempts).toBe(0);
-        expect(rows.get(unminted)?.attempts).toBe(0);
-        expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(1);
-        expect(await s.authFailures.countSince({ ip: input.ip }, plus(at, -HOUR))).toBe(1);
+    test('when budgets are left, then each live code gains an attempt, one failure is recorded and the live codes come back', async (s) => {
+      const email = uniqueEmail('count');
+      const t0 = plus(now(), -5 * MINUTE);
+      // Spent first, while it is the address's only code: three counted guesses.
+      const spent = await code(s, { email, createdAt: plus(t0, 2 * MINUTE) });
+      for (let i = 0; i < 3; i++) await count(s, attempt(email, now()));
+      const failuresBefore = await s.authFailures.countSince({ email }, plus(now(), -HOUR));
+      const oldest = await code(s, { email, createdAt: t0 });
+      const live1 = await code(s, { email, createdAt: plus(t0, MINUTE) });
+      const expired = await code(s, {
+        email,
+        createdAt: plus(t0, 3 * MINUTE),
+        expiresAt: plus(t0, 4 * MINUTE),
       });
+      const live2 = await code(s, { email, createdAt: plus(t0, 4 * MINUTE) });
+      const unminted = await s.otps.create(newOtp({ email, createdAt: plus(t0, 4 * MINUTE + SECOND) }));
+      const at = now();
+      const input = attempt(email, at, { activeCodes: 5 });
 
-      test('when the IP spent its failure budget, then it is locked until its oldest failure of the hour ages out, and nothing changes', async (s) => {
-        const email = uniqueEmail('iplocked');
-        const ip = uniqueIp();
-        const at = now();
-        const live = await code(s, { email, createdAt: plus(at, -MINUTE) });
-        await s.authFailures.record({ email: uniqueEmail('other'), ip, at: plus(at, -2 * HOUR) });
-        await s.authFailures.record({ email: uniqueEmail('other'), ip, at: plus(at, -40 * MINUTE) });
-        await s.authFailures.record({ email: uniqueEmail('other'), ip, at: plus(at, -10 * MINUTE) });
+      const out = await count(s, input);
 
-        expect(await count(s, attempt(email, at, { ip }))).toEqual({
-          kind: 'locked',
-          retryAfterSeconds: 20 * 60,
-        });
-        expect((await byId(s, email)).get(live.id)?.attempts).toBe(0);
-        expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(0);
+      if (out.kind !== 'counted') throw new Error(`expected counted, got ${out.kind}`);
+      // The oldest code is beyond the 5 newest: not a candidate, and untouched.
+      expect(sorted(out.candidates)).toEqual(sorted([live1, live2]));
+      const rows = await byId(s, email);
+      expect(rows.get(live1.id)?.attempts).toBe(1);
+      expect(rows.get(live2.id)?.attempts).toBe(1);
+      expect(rows.get(oldest.id)?.attempts).toBe(0);
+      expect(rows.get(spent.id)?.attempts).toBe(3);
+      expect(rows.get(expired.id)?.attempts).toBe(0);
+      expect(rows.get(unminted)?.attempts).toBe(0);
+      expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(failuresBefore + 1);
+      expect(await s.authFailures.countSince({ ip: input.ip }, plus(at, -HOUR))).toBe(1);
+    });
+
+    test('when the IP spent its failure budget, then it is locked until its oldest failure of the hour ages out, and nothing changes', async (s) => {
+      const email = uniqueEmail('iplocked');
+      const ip = uniqueIp();
+      const at = now();
+      const live = await code(s, { email, createdAt: plus(at, -MINUTE) });
+      await s.authFailures.record({ email: uniqueEmail('other'), ip, at: plus(at, -2 * HOUR) });
+      await s.authFailures.record({ email: uniqueEmail('other'), ip, at: plus(at, -40 * MINUTE) });
+      await s.authFailures.record({ email: uniqueEmail('other'), ip, at: plus(at, -10 * MINUTE) });
+
+      expect(await count(s, attempt(email, at, { ip }))).toEqual({
+        kind: 'locked',
+        retryAfterSeconds: 20 * 60,
       });
+      expect((await byId(s, email)).get(live.id)?.attempts).toBe(0);
+      expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(0);
+    });
 
-      test('when the address spent its failure budget, then it is locked from any IP', async (s) => {
-        const email = uniqueEmail('emaillocked');
-        const at = now();
-        for (let i = 1; i <= 4; i++) {
-          await s.authFailures.record({ email, ip: uniqueIp(), at: plus(at, -i * 5 * MINUTE) });
-        }
-        expect(await count(s, attempt(email, at))).toEqual({ kind: 'locked', retryAfterSeconds: 40 * 60 });
-      });
+    test('when the address spent its failure budget, then it is locked from any IP', async (s) => {
+      const email = uniqueEmail('emaillocked');
+      const at = now();
+      for (let i = 1; i <= 4; i++) {
+        await s.authFailures.record({ email, ip: uniqueIp(), at: plus(at, -i * 5 * MINUTE) });
+      }
+      expect(await count(s, attempt(email, at))).toEqual({ kind: 'locked', retryAfterSeconds: 40 * 60 });
+    });
 
-      test('when six guesses race on a code with three attempts, then exactly three get it as a candidate', async (s) => {
-        const email = uniqueEmail('race');
-        const at = now();
-        const target = await code(s, { email, createdAt: plus(at, -MINUTE) });
-        const outs = await Promise.all(
-          Array.from({ length: 6 }, () =>
-            count(s, attempt(email, at, { maxFailedPerIpPerHour: 100, maxFailedPerEmailPerHour: 100 })),
-          ),
-        );
-        const withCode = outs.filter(
-          (o) => o.kind === 'counted' && o.candidates.some((c) => c.id === target.id),
-        );
-        expect(withCode).toHaveLength(3);
-        expect((await byId(s, email)).get(target.id)?.attempts).toBe(3);
-        expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(6);
-      });
+    test('when six guesses race on a code with three attempts, then exactly three get it as a candidate', async (s) => {
+      const email = uniqueEmail('race');
+      const at = now();
+      const target = await code(s, { email, createdAt: plus(at, -MINUTE) });
+      const outs = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          count(s, attempt(email, at, { maxFailedPerIpPerHour: 100, maxFailedPerEmailPerHour: 100 })),
+        ),
+      );
+      const withCode = outs.filter(
+        (o) => o.kind === 'counted' && o.candidates.some((c) => c.id === target.id),
+      );
+      expect(withCode).toHaveLength(3);
+      expect((await byId(s, email)).get(target.id)?.attempts).toBe(3);
+      expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(6);
     });
   });
 };

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EmailMessage, EmailMessageStatus } from '../../src/modules/email/email.ports';
-import type { NewOtp, RefreshTokenRecord, Session } from '../../src/modules/auth/auth.ports';
+import type { NewOtp, RefreshTokenRecord, Session, SignInInput } from '../../src/modules/auth/auth.ports';
 
 /**
  * Builders shared by the contract suites. Tests share one store per adapter and never depend
@@ -84,3 +84,14 @@ export function newMessage(overrides: Partial<Omit<EmailMessage, 'id' | 'updated
 
 export const byCreatedThenId = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** A sign-in of `otpId` with a fresh session, as SignInUseCase builds it. */
+export function signInInput(
+  email: string,
+  otpId: string,
+  at: Date,
+  overrides: Partial<SignInInput> = {},
+): SignInInput {
+  const { userId: _userId, ...session } = newSession('', { createdAt: at });
+  return { email, otpId, now: at, mayCreateUser: true, session, refreshTokenHash: tokenHash(), ...overrides };
+}

@@ -4,10 +4,11 @@ import { newSession, now, uniqueEmail } from './fixtures';
 
 /** What a store offers beyond the ports every adapter implements. */
 export interface Capabilities {
-  /** The store implements `rotateRefreshToken` (the SQL stores); its tests run only then. */
-  rotatesInOneStep: boolean;
-  /** The store implements `admitCodeRequest` and `countVerifyAttempt` (the SQL stores); their cases run twice. */
-  admitsInOneStep: boolean;
+  /**
+   * The repositories also have the steps only MongoDB's login rules take (lockEmail,
+   * lockNewest, …: in no port); mongo-only-steps.suite.ts runs only then.
+   */
+  mongoOnlySteps: boolean;
 }
 
 export interface ContractContext {

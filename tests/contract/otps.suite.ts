@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../src/store/store';
-import { SECOND, MINUTE, uniqueDomain, uniqueEmail, uniqueIp, now, plus, windowIn, newOtp } from './fixtures';
+import {
+  SECOND,
+  MINUTE,
+  uniqueDomain,
+  uniqueEmail,
+  uniqueIp,
+  now,
+  plus,
+  windowIn,
+  newOtp,
+  signInInput,
+} from './fixtures';
 import type { ContractSuite } from './harness';
 
 export const otpsSuite: ContractSuite = ({ test }) => {
   describe('otps', () => {
-    const newest = async (s: Store, email: string, limit = 10) =>
-      s.transaction((tx) => tx.otps.lockNewest(email, limit));
+    const newest = async (s: Store, email: string, limit = 10) => s.otps.listNewest(email, limit);
 
     test('when a code is created, then it is pending: no hash, no attempts, not consumed', async (s) => {
       const input = newOtp();
@@ -32,10 +42,11 @@ export const otpsSuite: ContractSuite = ({ test }) => {
       expect((await newest(s, input.email))[0].codeHash).toBe('hash-1');
     });
 
-    test('when setCodeHash runs after consumeAll, then it is refused and nothing changes', async (s) => {
+    test('when setCodeHash runs after the code was consumed at sign-in, then it is refused and nothing changes', async (s) => {
       const input = newOtp();
       const id = await s.otps.create(input);
-      await s.otps.consumeAll(input.email, plus(input.createdAt, SECOND));
+      const signedIn = await s.signIn(signInInput(input.email, id, plus(input.createdAt, SECOND)));
+      expect(signedIn.kind).toBe('signed_in');
       expect(await s.otps.setCodeHash(id, 'late', plus(input.createdAt, 2 * SECOND))).toBe(false);
       expect((await newest(s, input.email))[0].codeHash).toBeNull();
     });
@@ -85,7 +96,7 @@ export const otpsSuite: ContractSuite = ({ test }) => {
       expect(await s.otps.countCreatedSince({ email: uniqueEmail('none') }, before)).toBe(0);
     });
 
-    test('when lockNewest is asked for N, then it returns the N newest codes, newest first', async (s) => {
+    test('when listNewest is asked for N, then it returns the N newest codes, newest first', async (s) => {
       const email = uniqueEmail('newest');
       const t0 = now();
       const ids: Record<number, string> = {};
@@ -97,34 +108,6 @@ export const otpsSuite: ContractSuite = ({ test }) => {
       expect(locked.map((o) => o.id)).toEqual([ids[3], ids[2], ids[1]]);
       expect(locked.every((o) => o.email === email)).toBe(true);
       expect(await newest(s, uniqueEmail('none'), 3)).toEqual([]);
-    });
-
-    test('when incrementAttempts names codes, then exactly those gain one attempt', async (s) => {
-      const email = uniqueEmail('attempts');
-      const t0 = now();
-      const a = await s.otps.create(newOtp({ email, createdAt: plus(t0, SECOND) }));
-      const b = await s.otps.create(newOtp({ email, createdAt: t0 }));
-      await s.otps.incrementAttempts([a, b]);
-      await s.otps.incrementAttempts([a]);
-      await s.otps.incrementAttempts([]);
-      const [first, second] = await newest(s, email);
-      expect([first.id, first.attempts]).toEqual([a, 2]);
-      expect([second.id, second.attempts]).toEqual([b, 1]);
-    });
-
-    test('when consumeAll runs, then every pending code of that email is consumed once', async (s) => {
-      const email = uniqueEmail('consume');
-      const bystander = newOtp();
-      const t0 = now();
-      await s.otps.create(newOtp({ email, createdAt: t0 }));
-      await s.otps.create(newOtp({ email, createdAt: plus(t0, SECOND) }));
-      await s.otps.create(bystander);
-      const at = plus(t0, 5 * SECOND);
-
-      expect(await s.otps.consumeAll(email, at)).toBe(2);
-      expect(await s.otps.consumeAll(email, plus(at, SECOND))).toBe(0);
-      expect((await newest(s, email)).map((o) => o.consumedAt)).toEqual([at, at]);
-      expect((await newest(s, bystander.email))[0].consumedAt).toBeNull();
     });
 
     test('when deleteStale runs, then codes expired and created before the cut-off go, others stay', async (s) => {
@@ -139,26 +122,6 @@ export const otpsSuite: ContractSuite = ({ test }) => {
       );
       expect(await s.otps.deleteStale(plus(base, 20 * MINUTE))).toBe(2);
       expect((await newest(s, email)).map((o) => o.id)).toEqual([alive]);
-    });
-
-    test('when two transactions lock one email, then the second waits for the first to finish', async (s) => {
-      const email = uniqueEmail('lock');
-      const events: string[] = [];
-      let firstHasLock!: () => void;
-      const locked = new Promise<void>((resolve) => (firstHasLock = resolve));
-      const first = s.transaction(async (tx) => {
-        await tx.otps.lockEmail(email);
-        firstHasLock();
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        events.push('first done');
-      });
-      await locked;
-      const second = s.transaction(async (tx) => {
-        await tx.otps.lockEmail(email);
-        events.push('second locked');
-      });
-      await Promise.all([first, second]);
-      expect(events).toEqual(['first done', 'second locked']);
     });
   });
 };

@@ -1,19 +1,15 @@
 import { ConflictError } from '../../src/platform/errors/app-error';
-import { SECOND, tokenHash, plus, newRefresh } from './fixtures';
+import { tokenHash, plus, newRefresh } from './fixtures';
 import { aSession, type ContractSuite } from './harness';
 
 export const refreshTokensSuite: ContractSuite = ({ test }) => {
   describe('refreshTokens', () => {
-    test('when inserted, then lockByHash finds it by hash; an unknown hash is undefined', async (s) => {
+    test('when inserted, then findByHash finds it by hash; an unknown hash is undefined', async (s) => {
       const session = await aSession(s);
       const token = newRefresh(session.id);
       await s.refreshTokens.insert(token);
-      const [found, missing] = await s.transaction(async (tx) => [
-        await tx.refreshTokens.lockByHash(token.tokenHash),
-        await tx.refreshTokens.lockByHash(tokenHash()),
-      ]);
-      expect(found).toEqual(token);
-      expect(missing).toBeUndefined();
+      expect(await s.refreshTokens.findByHash(token.tokenHash)).toEqual(token);
+      expect(await s.refreshTokens.findByHash(tokenHash())).toBeUndefined();
     });
 
     test('when a child is inserted, then findChild finds it from its parent', async (s) => {
@@ -24,18 +20,6 @@ export const refreshTokensSuite: ContractSuite = ({ test }) => {
       await s.refreshTokens.insert(child);
       expect(await s.refreshTokens.findChild(parent.tokenHash)).toEqual(child);
       expect(await s.refreshTokens.findChild(child.tokenHash)).toBeUndefined();
-    });
-
-    test('when markRotated runs, then rotatedAt is stamped', async (s) => {
-      const session = await aSession(s);
-      const token = newRefresh(session.id);
-      await s.refreshTokens.insert(token);
-      const at = plus(token.createdAt, SECOND);
-      await s.refreshTokens.markRotated(token.tokenHash, at);
-      expect(await s.transaction((tx) => tx.refreshTokens.lockByHash(token.tokenHash))).toEqual({
-        ...token,
-        rotatedAt: at,
-      });
     });
 
     test('when a second child of one parent is inserted, then it is rejected with ConflictError', async (s) => {

@@ -11,7 +11,9 @@ import { ipRulesSuite } from './ip-rules.suite';
 import { otpsSuite } from './otps.suite';
 import { refreshTokensSuite } from './refresh-tokens.suite';
 import { rotateRefreshTokenSuite } from './rotate-refresh-token.suite';
+import { mongoOnlyStepsSuite } from './mongo-only-steps.suite';
 import { sessionsSuite } from './sessions.suite';
+import { signInSuite } from './sign-in.suite';
 import { storeSuite } from './store.suite';
 import { suppressionsSuite } from './suppressions.suite';
 import { transactionSuite } from './transaction.suite';
@@ -32,6 +34,8 @@ export const SUITES: ContractSuite[] = [
   rotateRefreshTokenSuite,
   admitCodeRequestSuite,
   countVerifyAttemptSuite,
+  signInSuite,
+  mongoOnlyStepsSuite,
   ipRulesSuite,
   suppressionsSuite,
   emailMessagesSuite,

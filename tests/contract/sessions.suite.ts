@@ -23,30 +23,6 @@ export const sessionsSuite: ContractSuite = ({ test }) => {
       expect(await s.sessions.findById(randomUUID())).toBeUndefined();
     });
 
-    test('when lockById runs in a transaction, then it returns the session, or undefined', async (s) => {
-      const user = await aUser(s);
-      const created = await s.sessions.create(newSession(user.id));
-      const [found, missing] = await s.transaction(async (tx) => [
-        await tx.sessions.lockById(created.id),
-        await tx.sessions.lockById(randomUUID()),
-      ]);
-      expect(found).toEqual(created);
-      expect(missing).toBeUndefined();
-    });
-
-    test('when touched, then lastUsedAt and expiresAt move and nothing else', async (s) => {
-      const user = await aUser(s);
-      const created = await s.sessions.create(newSession(user.id));
-      const used = plus(created.createdAt, HOUR);
-      const expires = plus(used, 24 * HOUR);
-      await s.sessions.touch(created.id, used, expires);
-      expect(await s.sessions.findById(created.id)).toEqual({
-        ...created,
-        lastUsedAt: used,
-        expiresAt: expires,
-      });
-    });
-
     test('when revoked, then the first call is true and stamps it, later calls are false', async (s) => {
       const user = await aUser(s);
       const created = await s.sessions.create(newSession(user.id));
@@ -143,7 +119,7 @@ export const sessionsSuite: ContractSuite = ({ test }) => {
       expect(await s.sessions.deleteExpired(plus(base, 2 * HOUR))).toBe(1);
       expect(await s.sessions.findById(old.id)).toBeUndefined();
       expect(await s.sessions.findById(kept.id)).toEqual(kept);
-      expect(await s.transaction((tx) => tx.refreshTokens.lockByHash(token.tokenHash))).toBeUndefined();
+      expect(await s.refreshTokens.findByHash(token.tokenHash)).toBeUndefined();
     });
 
     test('when a user is deleted, then their sessions and refresh tokens go too', async (s) => {
@@ -158,7 +134,7 @@ export const sessionsSuite: ContractSuite = ({ test }) => {
       expect(await s.users.delete(user.id)).toBe(true);
       expect(await s.sessions.findById(session.id)).toBeUndefined();
       expect(await s.refreshTokens.findChild(token.tokenHash)).toBeUndefined();
-      expect(await s.transaction((tx) => tx.refreshTokens.lockByHash(token.tokenHash))).toBeUndefined();
+      expect(await s.refreshTokens.findByHash(token.tokenHash)).toBeUndefined();
       expect(await s.sessions.findById(theirs.id)).toEqual(theirs);
     });
   });

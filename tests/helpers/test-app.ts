@@ -6,7 +6,6 @@ import { buildContainer, type Container, type Overrides } from '../../src/compos
 import { loadConfig } from '../../src/platform/config/config';
 import { createLogger } from '../../src/platform/logger';
 import { ManualClock } from '../../src/platform/clock';
-import type { Store } from '../../src/store/store';
 import { createTempDatabase } from './databases';
 import { RecordingMailer } from './recording-mailer';
 
@@ -30,22 +29,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * The store as MongoDB's runs: without the optional one-step methods (admitCodeRequest,
- * countVerifyAttempt, rotateRefreshToken), so every rule goes through its transaction.
- */
-export function transactionsOnly(store: Store): Store {
-  return {
-    ...store,
-    admitCodeRequest: undefined,
-    countVerifyAttempt: undefined,
-    rotateRefreshToken: undefined,
-  };
-}
-
 export interface TestAppOptions {
-  /** `pglite-transactions`: PGlite through `transactionsOnly`. */
-  storage?: 'pglite' | 'pglite-transactions' | 'postgres';
+  storage?: 'pglite' | 'postgres';
   env?: Record<string, string>;
   overrides?: Overrides;
   /** Share an existing PostgreSQL database (multi-instance tests). */
@@ -99,7 +84,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const { createPgliteClient } = await import('../../src/platform/sql/pglite-client');
     const { createSqlStore } = await import('../../src/store/sql/sql-store');
     store = createSqlStore(await createPgliteClient());
-    if (options.storage === 'pglite-transactions') store = transactionsOnly(store);
   }
   const container = await buildContainer(config, {
     clock,

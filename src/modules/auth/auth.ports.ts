@@ -64,9 +64,12 @@ export interface UserRepository {
   count(): Promise<number>;
 }
 
+/**
+ * The code table. The rules that lock and change codes (admission, guess counting, the
+ * consume at sign-in) are the store's own (`AuthStore`), so this port holds only what the
+ * mail worker, the sweep and inspection need.
+ */
 export interface OtpRepository {
-  /** Serialises /request and /verify for one email inside a transaction (cooldown and budget checks). */
-  lockEmail(email: string): Promise<void>;
   create(otp: NewOtp): Promise<string>;
   /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
   setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
@@ -75,26 +78,20 @@ export interface OtpRepository {
     by: { email?: string; requestIp?: string; emailDomain?: string },
     since: Date,
   ): Promise<number>;
-  /** The newest `limit` codes of an email, locked for update, newest first. */
-  lockNewest(email: string, limit: number): Promise<OtpRecord[]>;
-  incrementAttempts(ids: string[]): Promise<void>;
-  consumeAll(email: string, now: Date): Promise<number>;
+  /** The newest `limit` codes of an email, newest first (a plain read: nothing is locked). */
+  listNewest(email: string, limit: number): Promise<OtpRecord[]>;
   deleteStale(before: Date): Promise<number>;
 }
 
 export interface AuthFailureRepository {
   record(failure: { email: string; ip: string; at: Date }): Promise<void>;
   countSince(by: { email?: string; ip?: string }, since: Date): Promise<number>;
-  oldestSince(by: { email?: string; ip?: string }, since: Date): Promise<Date | undefined>;
-  clearForEmail(email: string): Promise<void>;
   deleteBefore(before: Date): Promise<number>;
 }
 
 export interface SessionRepository {
   create(session: Omit<Session, 'revokedAt' | 'revokedReason'>): Promise<Session>;
   findById(id: string): Promise<Session | undefined>;
-  lockById(id: string): Promise<Session | undefined>;
-  touch(id: string, lastUsedAt: Date, expiresAt: Date): Promise<void>;
   revoke(id: string, at: Date, reason: string): Promise<boolean>;
   revokeAllForUser(userId: string, at: Date, reason: string): Promise<number>;
   listActiveForUser(
@@ -108,10 +105,8 @@ export interface SessionRepository {
 
 export interface RefreshTokenRepository {
   insert(record: RefreshTokenRecord): Promise<void>;
-  /** Finds a token by hash and locks it for update. */
-  lockByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   findChild(parentHash: string): Promise<RefreshTokenRecord | undefined>;
-  markRotated(tokenHash: string, at: Date): Promise<void>;
 }
 
 /** The repositories of the login module, as one transaction sees them. */
@@ -123,14 +118,24 @@ export interface AuthRepositories {
   refreshTokens: RefreshTokenRepository;
 }
 
-/** The common refresh, done by the store in one step (see `AuthStore.rotateRefreshToken`). */
+/** A refresh (see `AuthStore.rotateRefreshToken`). */
 export interface RotationInput {
   tokenHash: string;
+  /** The child to store; derived from the token, so a retry inside the grace window names the same one. */
   successorHash: string;
   now: Date;
   /** The idle expiry to set; the session's absolute expiry still caps it. */
   idleExpiresAt: Date;
+  /** How long after its rotation a token may still be presented (two tabs, a lost answer). */
+  graceSeconds: number;
 }
+
+/** What became of a refresh: rotated (or replayed inside the grace window), reused, expired or unknown. */
+export type RotationOutcome =
+  | { kind: 'ok'; session: Session; user: User }
+  | { kind: 'reused'; sessionId: string; userId: string }
+  | { kind: 'expired' }
+  | { kind: 'invalid' };
 
 /** A code request, checked against the code rules of docs/api.md (see `AuthStore.admitCodeRequest`). */
 export interface CodeRequestInput {
@@ -150,15 +155,8 @@ export type CodeRequestOutcome =
   | { kind: 'cooldown'; retryAfterSeconds: number }
   | { kind: 'ip_capped' }
   | { kind: 'capped' }
-  | {
-      kind: 'created';
-      otpId: string;
-      /**
-       * Whether the address is on the suppression list, when the store read it in the same
-       * step (the SQL stores); absent when the caller must ask (`SuppressionCheck`).
-       */
-      suppressed?: boolean;
-    };
+  /** `suppressed`: the address is on the suppression list, read in the same step. */
+  | { kind: 'created'; otpId: string; suppressed: boolean };
 
 /** One guess at a code, counted before it is compared (see `AuthStore.countVerifyAttempt`). */
 export interface VerifyAttemptInput {
@@ -177,30 +175,61 @@ export type VerifyAttemptOutcome =
   | { kind: 'locked'; retryAfterSeconds: number }
   | { kind: 'counted'; candidates: Array<{ id: string; codeHash: string }> };
 
-/** What the login module needs of a store: its repositories, a unit of work, and its one-step rules. */
+/** A sign-in after a code matched (see `AuthStore.signIn`). */
+export interface SignInInput {
+  email: string;
+  /** The code that matched: one of the candidates `countVerifyAttempt` returned. */
+  otpId: string;
+  now: Date;
+  /** Whether a new address may become a user (the `signups` rollout); an existing user always may. */
+  mayCreateUser: boolean;
+  /** The new session; the store fills in the user's id. */
+  session: Omit<Session, 'userId' | 'revokedAt' | 'revokedReason'>;
+  refreshTokenHash: string;
+}
+
+export type SignInOutcome =
+  | { kind: 'signed_in'; user: User; session: Session }
+  /** A racing sign-in consumed the code first (or it expired): the guess stays a failure. */
+  | { kind: 'code_used' }
+  /** A new address outside the signups rollout: nothing is written, the guess stays a failure. */
+  | { kind: 'signup_closed' };
+
+/**
+ * What the login module needs of a store: its repositories and the four operations that carry
+ * the login rules. Each operation is implemented once per store family: PL/pgSQL functions
+ * for PostgreSQL and PGlite (src/store/sql/migrations.ts, called from
+ * repositories/sql/login-rules.ts), a transaction for MongoDB (repositories/mongo/login-rules.ts).
+ * tests/contract/repository-contract.ts holds both families to the same cases.
+ */
 export interface AuthStore extends AuthRepositories {
-  transaction<T>(work: (tx: AuthRepositories) => Promise<T>): Promise<T>;
   /**
-   * The common case of a refresh as one atomic statement: when `tokenHash` is a current (never
-   * rotated) token of a live session, stamps it rotated, inserts `successorHash` as its child,
-   * moves the session's lastUsedAt/expiresAt, and returns the session and its user. Otherwise
-   * (unknown, rotated, revoked, expired) it changes nothing and returns undefined, and the
-   * caller classifies the token in a transaction. Optional: a store without it (MongoDB, whose
-   * multi-document transaction does the same work either way) always takes the transaction.
+   * A code request, atomically: under the address's lock, the resend cooldown, the IP's
+   * hourly cap and the hidden per-address and per-domain caps are checked and, if none
+   * applies, the code row is created and the suppression list read for the address.
    */
-  rotateRefreshToken?(input: RotationInput): Promise<{ session: Session; user: User } | undefined>;
+  admitCodeRequest(input: CodeRequestInput): Promise<CodeRequestOutcome>;
   /**
-   * A code request in one step: under the address's lock, the cooldown and the hourly caps
-   * are checked and, if none applies, the code row is created. Optional: without it, the
-   * caller runs the same checks in a transaction (MongoDB).
+   * A guess at a code, counted and committed before the caller compares it: under the
+   * address's lock, refused if the IP's or the address's failure budget is spent; otherwise
+   * one attempt is added to each live code and one failure recorded for the address and IP,
+   * and the live codes come back. A live code: minted (has a hash), not consumed, not expired
+   * at `now`, fewer than `maxAttempts` attempts, among the address's `activeCodes` newest.
    */
-  admitCodeRequest?(input: CodeRequestInput): Promise<CodeRequestOutcome>;
+  countVerifyAttempt(input: VerifyAttemptInput): Promise<VerifyAttemptOutcome>;
   /**
-   * A guess at a code, counted in one step before the caller compares it: under the address's
-   * lock, refused if the IP's or the address's failure budget is spent; otherwise one attempt
-   * is added to each live code and one failure recorded for the address and IP, and the live
-   * codes come back. A match then consumes the codes and clears the address's failures, this
-   * one included. Optional: without it, the caller runs the same steps in a transaction.
+   * The sign-in after a match, atomically: if the matched code is still pending and unexpired
+   * (of racing right guesses, exactly one finds it so) and the address may sign in, every
+   * pending code of the address is consumed, its failures cleared (this guess's included),
+   * the user created or stamped, and the session and its first refresh token stored.
+   * Otherwise nothing is written.
    */
-  countVerifyAttempt?(input: VerifyAttemptInput): Promise<VerifyAttemptOutcome>;
+  signIn(input: SignInInput): Promise<SignInOutcome>;
+  /**
+   * A refresh, atomically: a current token of a live session is stamped rotated, its child
+   * stored and the session touched; a token rotated at most `graceSeconds` ago whose child is
+   * still current gets the session touched again (the caller hands out the same successor);
+   * any other reuse revokes the session (committed, though the caller then fails).
+   */
+  rotateRefreshToken(input: RotationInput): Promise<RotationOutcome>;
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors/app-error';
 import type { Metrics } from '../../platform/metrics';
 import type { TokenService } from './token.service';
 import type { Clock } from '../../platform/clock';
-import type { AuthRepositories, AuthStore, Session, User } from './auth.ports';
+import type { AuthStore, Session, SignInInput, User } from './auth.ports';
 
 /** Who a logged action belongs to: the request id goes on every audit line it causes. */
 export interface AuditContext {
@@ -68,36 +68,32 @@ export class SessionService {
     },
   ) {}
 
-  /** Creates a new session (never reusing one: no fixation) and its first refresh token, inside `tx`. */
-  async start(
-    tx: AuthRepositories,
-    user: User,
-    ctx: ClientContext,
-  ): Promise<{ session: Session; refreshToken: string }> {
+  /**
+   * A new session (never reusing one: no fixation) and its first refresh token, for the store
+   * to write at sign-in (`AuthStore.signIn`, which fills in the user).
+   */
+  open(ctx: ClientContext): {
+    session: SignInInput['session'];
+    refreshToken: string;
+    refreshTokenHash: string;
+  } {
     const now = this.deps.clock.now();
     const absolute = new Date(now.getTime() + this.deps.policy.absoluteDays * 24 * HOUR);
-    const session = await tx.sessions.create({
-      id: uuidv4(),
-      userId: user.id,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent?.slice(0, 512) ?? null,
-      deviceFingerprint: deviceFingerprint(ctx),
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: this.idleExpiry(now, absolute),
-      absoluteExpiresAt: absolute,
-    });
     const refreshToken = this.deps.tokens.newRefreshToken();
-    await tx.refreshTokens.insert({
-      tokenHash: this.deps.tokens.hashRefreshToken(refreshToken),
-      sessionId: session.id,
-      parentHash: null,
-      createdAt: now,
-      rotatedAt: null,
-    });
-    // Counted by the caller once the transaction has committed: a store may run this callback
-    // more than once (MongoDB's withTransaction reruns it after a transient error).
-    return { session, refreshToken };
+    return {
+      session: {
+        id: uuidv4(),
+        ip: ctx.ip,
+        userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+        deviceFingerprint: deviceFingerprint(ctx),
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: this.idleExpiry(now, absolute),
+        absoluteExpiresAt: absolute,
+      },
+      refreshToken,
+      refreshTokenHash: this.deps.tokens.hashRefreshToken(refreshToken),
+    };
   }
 
   async issue(user: User, session: Session, refreshToken: string): Promise<IssuedTokens> {
@@ -114,60 +110,22 @@ export class SessionService {
   }
 
   /**
-   * Rotates a refresh token in one transaction. A just-rotated token inside the grace window
-   * gets the same successor (two tabs racing, a lost response); any other reuse is treated as
-   * theft and revokes the session. The revocation is committed even though the call fails.
+   * Rotates a refresh token (`AuthStore.rotateRefreshToken`). A just-rotated token inside the
+   * grace window gets the same successor (two tabs racing, a lost response); any other reuse
+   * is treated as theft and revokes the session. The revocation is committed though the call fails.
    */
   async refresh(refreshToken: string, ctx: AuditContext = {}): Promise<IssuedTokens> {
     const { tokens, clock, policy, store } = this.deps;
-    const hash = tokens.hashRefreshToken(refreshToken);
     // The successor is derived from the token, so a retry inside the grace window gets the same one.
     const successor = tokens.successorOf(refreshToken);
-    if (store.rotateRefreshToken) {
-      // The common case (a current token of a live session) in one statement; anything else
-      // changes nothing there and is classified by the transaction below.
-      const now = clock.now();
-      const rotated = await store.rotateRefreshToken({
-        tokenHash: hash,
-        successorHash: tokens.hashRefreshToken(successor),
-        now,
-        // The store caps it with the session's absolute expiry, which only it has read.
-        idleExpiresAt: new Date(now.getTime() + policy.idleHours * HOUR),
-      });
-      if (rotated) {
-        this.deps.metrics.refreshes.inc({ result: 'ok' });
-        return this.issue(rotated.user, rotated.session, successor);
-      }
-    }
-    const outcome = await store.transaction(async (tx) => {
-      const record = await tx.refreshTokens.lockByHash(hash);
-      if (!record) return { kind: 'invalid' as const };
-      const session = await tx.sessions.lockById(record.sessionId);
-      const now = clock.now();
-      if (!session || session.revokedAt) return { kind: 'invalid' as const };
-      if (session.expiresAt <= now || session.absoluteExpiresAt <= now) return { kind: 'expired' as const };
-      if (!record.rotatedAt) {
-        await tx.refreshTokens.markRotated(hash, now);
-        await tx.refreshTokens.insert({
-          tokenHash: tokens.hashRefreshToken(successor),
-          sessionId: session.id,
-          parentHash: hash,
-          createdAt: now,
-          rotatedAt: null,
-        });
-      } else {
-        const child = await tx.refreshTokens.findChild(hash);
-        const withinGrace = now.getTime() - record.rotatedAt.getTime() <= policy.refreshGraceSeconds * 1000;
-        if (!withinGrace || !child || child.rotatedAt) {
-          await tx.sessions.revoke(session.id, now, 'refresh_token_reused');
-          return { kind: 'reused' as const, sessionId: session.id, userId: session.userId };
-        }
-      }
-      const expiresAt = this.idleExpiry(now, session.absoluteExpiresAt);
-      await tx.sessions.touch(session.id, now, expiresAt);
-      const user = await tx.users.findById(session.userId);
-      if (!user) return { kind: 'invalid' as const };
-      return { kind: 'ok' as const, user, session: { ...session, lastUsedAt: now, expiresAt } };
+    const now = clock.now();
+    const outcome = await store.rotateRefreshToken({
+      tokenHash: tokens.hashRefreshToken(refreshToken),
+      successorHash: tokens.hashRefreshToken(successor),
+      now,
+      // The store caps it with the session's absolute expiry, which only it has read.
+      idleExpiresAt: new Date(now.getTime() + policy.idleHours * HOUR),
+      graceSeconds: policy.refreshGraceSeconds,
     });
     switch (outcome.kind) {
       case 'ok':

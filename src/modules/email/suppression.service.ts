@@ -4,7 +4,6 @@ import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import { decodeCursor, encodeCursor } from '../../platform/cursor';
 import { normalizeEmail } from '../../platform/email-address';
-import type { SuppressionCheck } from '../auth';
 import type { Suppression, SuppressionReason, SuppressionRepository } from './email.ports';
 
 export interface SuppressionPage {
@@ -30,7 +29,7 @@ function suppressionPosition(cursor: string): { createdAt: Date; email: string }
 /**
  * The suppression list: addresses that bounced, were dropped or complained (added by the
  * webhooks) or that an admin added. The admin API lists, adds and removes through this; the
- * OTP flow asks `sendGuard()` before queueing a code email.
+ * login module's store reads the same list while admitting a code request.
  */
 export class SuppressionService {
   constructor(
@@ -99,23 +98,5 @@ export class SuppressionService {
   async isSuppressed(email: string): Promise<boolean> {
     const address = normalizeEmail(email);
     return address !== undefined && (await this.deps.repo.find(address)) !== undefined;
-  }
-
-  /**
-   * The check the OTP flow runs before queueing: each email it stops is counted. The list is
-   * the store's, so a SQL store's answer from the admission step stands for the lookup.
-   */
-  sendGuard(): SuppressionCheck {
-    const count = (suppressed: boolean) => {
-      if (suppressed) this.deps.metrics.emailsSuppressed.inc();
-    };
-    return {
-      isSuppressed: async (email) => {
-        const suppressed = await this.isSuppressed(email);
-        count(suppressed);
-        return suppressed;
-      },
-      readByStore: count,
-    };
   }
 }

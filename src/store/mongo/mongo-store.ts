@@ -6,6 +6,7 @@ import { bootstrapIndexes, ensureIndexes } from './mongo-indexes';
 import { createModels, type MongoModels } from './mongo-models';
 import { createMongoOps, type MongoOps } from '../../platform/mongo/mongo-ops';
 import { createMongoRepositories } from './mongo-repositories';
+import { createMongoLoginRules } from '../../modules/auth/repositories/mongo/login-rules';
 
 export type ReadPreferenceMode = mongoose.mongo.ReadPreferenceMode;
 
@@ -111,6 +112,7 @@ export function createMongoStoreOn(connection: Connection, options: MongoStoreOp
   return {
     kind: 'mongo',
     ...createMongoRepositories(opsFor()),
+    ...createMongoLoginRules(opsFor()),
     transaction: (work) => runInTransaction((ops) => work(createMongoRepositories(ops))),
     async migrate() {
       try {

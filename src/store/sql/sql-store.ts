@@ -7,15 +7,13 @@ import {
 import { createSqlIpRuleRepository } from '../../modules/ip-rules/repositories/sql/ip-rule.repository';
 import { migrations } from './migrations';
 import {
-  admitCodeRequestSql,
-  countVerifyAttemptSql,
   createSqlAuthFailureRepository,
   createSqlOtpRepository,
 } from '../../modules/auth/repositories/sql/otp.repository';
+import { createSqlLoginRules } from '../../modules/auth/repositories/sql/login-rules';
 import {
   createSqlRefreshTokenRepository,
   createSqlSessionRepository,
-  rotateRefreshTokenSql,
 } from '../../modules/auth/repositories/sql/session.repository';
 import type { Queryable, SqlClient } from '../../platform/sql/sql-client';
 import { createSqlUserRepository } from '../../modules/auth/repositories/sql/user.repository';
@@ -89,9 +87,7 @@ export function createSqlStore(client: SqlClient): Store {
     kind: client.kind,
     ...repositories(client),
     transaction: (work) => client.transaction((tx) => work(repositories(tx))),
-    rotateRefreshToken: (input) => rotateRefreshTokenSql(client, input),
-    admitCodeRequest: (input) => admitCodeRequestSql(client, input),
-    countVerifyAttempt: (input) => countVerifyAttemptSql(client, input),
+    ...createSqlLoginRules(client),
     migrate: async () => {
       await migrateSql(client);
     },

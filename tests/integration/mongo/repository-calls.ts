@@ -1,4 +1,10 @@
 import type { Repositories } from '../../../src/store/store';
+import type { AuthStore } from '../../../src/modules/auth/auth.ports';
+import type { mongoAuthRepositories } from '../../../src/modules/auth/repositories/mongo/login-rules';
+
+/** The repositories as MongoDB has them: the login module's with the steps only its rules take. */
+type AuthInternals = ReturnType<typeof mongoAuthRepositories>;
+type MongoRepositories = Omit<Repositories, keyof AuthInternals> & AuthInternals;
 
 /**
  * Valid arguments for every method of every repository port, one list per distinct way the
@@ -9,7 +15,9 @@ import type { Repositories } from '../../../src/store/store';
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date('2030-01-02T00:00:00Z');
 
-export const repositoryCalls: { [R in keyof Repositories]: Record<keyof Repositories[R], unknown[][]> } = {
+export const repositoryCalls: {
+  [R in keyof MongoRepositories]: Record<keyof MongoRepositories[R], unknown[][]>;
+} = {
   users: {
     findById: [['user-1']],
     findByEmail: [['someone@example.com']],
@@ -40,7 +48,9 @@ export const repositoryCalls: { [R in keyof Repositories]: Record<keyof Reposito
       [{ emailDomain: 'example.com' }, now],
       [{ email: 'someone@example.com', requestIp: '203.0.113.7' }, now],
     ],
+    listNewest: [['someone@example.com', 3]],
     lockNewest: [['someone@example.com', 3]],
+    consumeIfPending: [['otp-1', now]],
     incrementAttempts: [[['otp-1', 'otp-2']]],
     consumeAll: [['someone@example.com', now]],
     deleteStale: [[now]],
@@ -91,6 +101,7 @@ export const repositoryCalls: { [R in keyof Repositories]: Record<keyof Reposito
     insert: [
       [{ tokenHash: 'child', sessionId: 'session-1', parentHash: 'parent', createdAt: now, rotatedAt: null }],
     ],
+    findByHash: [['token-hash']],
     lockByHash: [['token-hash']],
     findChild: [['parent']],
     markRotated: [['token-hash', now]],
@@ -142,11 +153,66 @@ export const repositoryCalls: { [R in keyof Repositories]: Record<keyof Reposito
   },
 };
 
+/** Before the recorder's documents expire: its code is live, its session current. */
+const beforeExpiry = new Date('2029-12-31T23:00:00Z');
+
+/** An input for each login rule of the MongoDB store (src/modules/auth/repositories/mongo/login-rules.ts). */
+export const loginRuleCalls: {
+  [K in 'admitCodeRequest' | 'countVerifyAttempt' | 'signIn' | 'rotateRefreshToken']: Parameters<
+    AuthStore[K]
+  >[0];
+} = {
+  admitCodeRequest: {
+    email: 'someone@example.com',
+    emailDomain: 'example.com',
+    requestIp: '203.0.113.7',
+    now: later,
+    expiresAt: later,
+    cooldownSeconds: 60,
+    maxPerIpPerHour: 20,
+    maxPerEmailPerHour: 5,
+    maxPerDomainPerHour: 500,
+  },
+  countVerifyAttempt: {
+    email: 'someone@example.com',
+    ip: '203.0.113.7',
+    now: beforeExpiry,
+    activeCodes: 3,
+    maxAttempts: 5,
+    maxFailedPerIpPerHour: 50,
+    maxFailedPerEmailPerHour: 10,
+  },
+  signIn: {
+    email: 'someone@example.com',
+    otpId: 'otp-1',
+    now,
+    mayCreateUser: false,
+    session: {
+      id: 'session-1',
+      ip: '203.0.113.7',
+      userAgent: 'agent',
+      deviceFingerprint: 'fp',
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: later,
+      absoluteExpiresAt: later,
+    },
+    refreshTokenHash: 'token-hash',
+  },
+  rotateRefreshToken: {
+    tokenHash: 'token-hash',
+    successorHash: 'child',
+    now: beforeExpiry,
+    idleExpiresAt: later,
+    graceSeconds: 10,
+  },
+};
+
 /** Every (repository, method, args) triple, flattened for `it.each`. */
-export function allRepositoryCalls(): Array<[keyof Repositories, string, unknown[]]> {
-  const out: Array<[keyof Repositories, string, unknown[]]> = [];
+export function allRepositoryCalls(): Array<[keyof MongoRepositories, string, unknown[]]> {
+  const out: Array<[keyof MongoRepositories, string, unknown[]]> = [];
   for (const [repo, methods] of Object.entries(repositoryCalls) as Array<
-    [keyof Repositories, Record<string, unknown[][]>]
+    [keyof MongoRepositories, Record<string, unknown[][]>]
   >) {
     for (const [method, variants] of Object.entries(methods)) {
       for (const args of variants) out.push([repo, method, args]);

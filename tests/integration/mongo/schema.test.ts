@@ -9,7 +9,8 @@ import {
 import { createMongoRepositories } from '../../../src/store/mongo/mongo-repositories';
 import { branchesOf, fieldsOf, servingIndex, type IndexSpec } from './index-coverage';
 import { createRecordingOps, type RecordedCall } from './recording-ops';
-import { allRepositoryCalls } from './repository-calls';
+import { allRepositoryCalls, loginRuleCalls } from './repository-calls';
+import { createMongoLoginRules } from '../../../src/modules/auth/repositories/mongo/login-rules';
 
 /**
  * The MongoDB schemas held to PRODUCT.md "Data" and to the queries the repositories make, with
@@ -135,6 +136,13 @@ async function recordAllQueries(): Promise<Array<{ by: string; call: RecordedCal
     await repositories[repo][method](...args);
     for (const call of calls) out.push({ by: `${repo}.${method}`, call });
   }
+  // The login rules run their repositories' MongoDB-only steps, and read the suppression list.
+  for (const [rule, input] of Object.entries(loginRuleCalls)) {
+    const { ops, calls } = createRecordingOps();
+    const rules = createMongoLoginRules(ops) as unknown as Record<string, (i: unknown) => Promise<unknown>>;
+    await rules[rule](input);
+    for (const call of calls) out.push({ by: `rules.${rule}`, call });
+  }
   return out;
 }
 
@@ -146,7 +154,10 @@ describe('queries and indexes', () => {
 
   it('when every repository method runs, then each makes at least one call and all were recorded', () => {
     const byMethod = new Set(recorded.map((r) => r.by));
-    const expected = new Set(allRepositoryCalls().map(([repo, method]) => `${repo}.${method}`));
+    const expected = new Set([
+      ...allRepositoryCalls().map(([repo, method]) => `${repo}.${method}`),
+      ...Object.keys(loginRuleCalls).map((rule) => `rules.${rule}`),
+    ]);
     // incrementAttempts([]) and listForMessages([]) make none by design; the samples pass ids.
     expect([...expected].filter((m) => !byMethod.has(m))).toEqual([]);
   });
@@ -215,9 +226,58 @@ describe('queries and indexes', () => {
     const lockWrites = recorded
       .filter(({ call }) => call.update?.$inc && 'lockVersion' in call.update.$inc)
       .map(({ by }) => by);
-    expect([...new Set(lockWrites)].sort()).toEqual(
+    expect([...new Set(lockWrites.filter((by) => !by.startsWith('rules.')))].sort()).toEqual(
       ['otps.lockEmail', 'otps.lockNewest', 'refreshTokens.lockByHash', 'sessions.lockById'].sort(),
     );
+    // Each rule that reads and then writes takes its lock first; the sign-in's claim is itself
+    // the conditional write that racing sign-ins conflict on.
+    expect([...new Set(lockWrites.filter((by) => by.startsWith('rules.')))].sort()).toEqual(
+      ['rules.admitCodeRequest', 'rules.countVerifyAttempt', 'rules.rotateRefreshToken'].sort(),
+    );
+  });
+
+  it('when the login rules run, then each makes the calls of its steps in order, the suppression list read on admission', () => {
+    const steps = (rule: string) =>
+      recorded
+        .filter(({ by }) => by === `rules.${rule}`)
+        .map(({ call }) => `${call.operation} ${call.collection}`);
+    expect(steps('admitCodeRequest')).toEqual([
+      'updateOne otpLocks',
+      'findOne otps',
+      'count otps',
+      'count otps',
+      'count otps',
+      'insertOne otps',
+      'findOne suppressions',
+    ]);
+    expect(steps('countVerifyAttempt')).toEqual([
+      'updateOne otpLocks',
+      'count authFailures',
+      'count authFailures',
+      'find otps',
+      'updateMany otps',
+      'updateMany otps',
+      'insertOne authFailures',
+    ]);
+    expect(steps('signIn')).toEqual([
+      'findOne users',
+      'updateOne otps',
+      'updateMany otps',
+      'deleteMany authFailures',
+      'findOneAndUpdate users',
+      'insertOne sessions',
+      'findOne sessions',
+      'insertOne refreshTokens',
+    ]);
+    expect(steps('rotateRefreshToken')).toEqual([
+      'findOneAndUpdate refreshTokens',
+      'findOneAndUpdate sessions',
+      'updateOne refreshTokens',
+      'findOne sessions',
+      'insertOne refreshTokens',
+      'updateOne sessions',
+      'findOne users',
+    ]);
   });
 });
 

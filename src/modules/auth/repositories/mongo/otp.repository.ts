@@ -36,7 +36,24 @@ function equalities(by: Record<string, string | undefined>, fields: Record<strin
   return filter;
 }
 
-export function createMongoOtpRepository(ops: MongoOps): OtpRepository {
+/** The code table with the steps only MongoDB's login rules take (login-rules.ts; SQL does them in PL/pgSQL). */
+export interface MongoOtpRepository extends OtpRepository {
+  /** Serialises the rules of one email inside a transaction (SQL: the advisory lock). */
+  lockEmail(email: string): Promise<void>;
+  /** The newest `limit` codes of an email, locked for update, newest first. */
+  lockNewest(email: string, limit: number): Promise<OtpRecord[]>;
+  incrementAttempts(ids: string[]): Promise<void>;
+  consumeAll(email: string, now: Date): Promise<number>;
+  /** Consumes one code if it is still pending and unexpired: the atomic claim of a sign-in. */
+  consumeIfPending(id: string, now: Date): Promise<boolean>;
+}
+
+export interface MongoAuthFailureRepository extends AuthFailureRepository {
+  oldestSince(by: { email?: string; ip?: string }, since: Date): Promise<Date | undefined>;
+  clearForEmail(email: string): Promise<void>;
+}
+
+export function createMongoOtpRepository(ops: MongoOps): MongoOtpRepository {
   const fields = { email: 'email', requestIp: 'requestIp', emailDomain: 'emailDomain' };
   return {
     async lockEmail(email) {
@@ -87,6 +104,10 @@ export function createMongoOtpRepository(ops: MongoOps): OtpRepository {
     async countCreatedSince(by, since) {
       return ops.count('otps', { ...equalities(by, fields), createdAt: op({ $gt: since }) });
     },
+    async listNewest(email, limit) {
+      const docs = await ops.find<OtpDoc>('otps', { email }, { sort: { createdAt: -1 }, limit });
+      return docs.map(toOtp);
+    },
     async lockNewest(email, limit) {
       const docs = await ops.find<OtpDoc>('otps', { email }, { sort: { createdAt: -1 }, limit });
       if (docs.length > 0) {
@@ -110,6 +131,14 @@ export function createMongoOtpRepository(ops: MongoOps): OtpRepository {
       const result = await ops.updateMany('otps', { email, consumedAt: null }, { $set: { consumedAt: now } });
       return result.modified;
     },
+    async consumeIfPending(id, now) {
+      const result = await ops.updateOne(
+        'otps',
+        { _id: id, consumedAt: null, expiresAt: op({ $gt: now }) },
+        { $set: { consumedAt: now } },
+      );
+      return result.matched > 0;
+    },
     async deleteStale(before) {
       // The TTL index does the same on its own; this keeps the sweep's contract on every store.
       return ops.deleteMany('otps', { expiresAt: op({ $lt: before }), createdAt: op({ $lt: before }) });
@@ -117,7 +146,7 @@ export function createMongoOtpRepository(ops: MongoOps): OtpRepository {
   };
 }
 
-export function createMongoAuthFailureRepository(ops: MongoOps): AuthFailureRepository {
+export function createMongoAuthFailureRepository(ops: MongoOps): MongoAuthFailureRepository {
   const fields = { email: 'email', ip: 'ip' };
   const since = (by: { email?: string; ip?: string }, from: Date): Filter => ({
     ...equalities(by, fields),

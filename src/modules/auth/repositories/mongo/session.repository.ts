@@ -74,7 +74,19 @@ export async function deleteSessionsWithTokens(ops: MongoOps, filter: Filter): P
   }
 }
 
-export function createMongoSessionRepository(ops: MongoOps): SessionRepository {
+/** Sessions with the steps only MongoDB's refresh rule takes (login-rules.ts; SQL: refresh_token_rotate). */
+export interface MongoSessionRepository extends SessionRepository {
+  lockById(id: string): Promise<Session | undefined>;
+  touch(id: string, lastUsedAt: Date, expiresAt: Date): Promise<void>;
+}
+
+export interface MongoRefreshTokenRepository extends RefreshTokenRepository {
+  /** Finds a token by hash and locks it for update. */
+  lockByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  markRotated(tokenHash: string, at: Date): Promise<void>;
+}
+
+export function createMongoSessionRepository(ops: MongoOps): MongoSessionRepository {
   return {
     async create(s) {
       const doc = {
@@ -152,7 +164,7 @@ export function createMongoSessionRepository(ops: MongoOps): SessionRepository {
   };
 }
 
-export function createMongoRefreshTokenRepository(ops: MongoOps): RefreshTokenRepository {
+export function createMongoRefreshTokenRepository(ops: MongoOps): MongoRefreshTokenRepository {
   return {
     async insert(t) {
       // A token is useless once its session has reached its absolute expiry: it is purged by
@@ -171,6 +183,10 @@ export function createMongoRefreshTokenRepository(ops: MongoOps): RefreshTokenRe
         rotatedAt: t.rotatedAt,
         purgeAt: new Date(session.absoluteExpiresAt.getTime() + DAY_MS),
       });
+    },
+    async findByHash(tokenHash) {
+      const doc = await ops.findOne<RefreshDoc>('refreshTokens', { tokenHash });
+      return doc && toRefresh(doc);
     },
     async lockByHash(tokenHash) {
       // Two racing refreshes of one token: the second's lock write conflicts, it reruns after

@@ -1,13 +1,5 @@
 import { v4 as uuidv4 } from 'uuid';
-import type {
-  AuthFailureRepository,
-  CodeRequestInput,
-  CodeRequestOutcome,
-  OtpRecord,
-  OtpRepository,
-  VerifyAttemptInput,
-  VerifyAttemptOutcome,
-} from '../../auth.ports';
+import type { AuthFailureRepository, OtpRecord, OtpRepository } from '../../auth.ports';
 import type { Queryable } from '../../../../platform/sql/sql-client';
 
 interface OtpRow {
@@ -46,9 +38,6 @@ function where(filter: Record<string, string | undefined>, columns: Record<strin
 export function createSqlOtpRepository(db: Queryable): OtpRepository {
   const columns = { email: 'email', requestIp: 'request_ip', emailDomain: 'email_domain' };
   return {
-    async lockEmail(email) {
-      await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [email]);
-    },
     async create(otp) {
       const id = uuidv4();
       await db.query(
@@ -80,23 +69,12 @@ export function createSqlOtpRepository(db: Queryable): OtpRepository {
       );
       return rows[0].n;
     },
-    async lockNewest(email, limit) {
+    async listNewest(email, limit) {
       const rows = await db.query<OtpRow>(
-        'SELECT * FROM otps WHERE email = $1 ORDER BY created_at DESC LIMIT $2 FOR UPDATE',
+        'SELECT * FROM otps WHERE email = $1 ORDER BY created_at DESC LIMIT $2',
         [email, limit],
       );
       return rows.map(toOtp);
-    },
-    async incrementAttempts(ids) {
-      if (ids.length === 0) return;
-      await db.query('UPDATE otps SET attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [ids]);
-    },
-    async consumeAll(email, now) {
-      const rows = await db.query(
-        'UPDATE otps SET consumed_at = $2 WHERE email = $1 AND consumed_at IS NULL RETURNING id',
-        [email, now],
-      );
-      return rows.length;
     },
     async deleteStale(before) {
       const rows = await db.query('DELETE FROM otps WHERE expires_at < $1 AND created_at < $1 RETURNING id', [
@@ -125,89 +103,9 @@ export function createSqlAuthFailureRepository(db: Queryable): AuthFailureReposi
       );
       return rows[0].n;
     },
-    async oldestSince(by, since) {
-      const w = where(by, columns, 2);
-      const rows = await db.query<{ created_at: Date }>(
-        `SELECT created_at FROM auth_failures WHERE ${w.sql} AND created_at > $1 ORDER BY created_at LIMIT 1`,
-        [since, ...w.params],
-      );
-      return rows[0] ? new Date(rows[0].created_at) : undefined;
-    },
-    async clearForEmail(email) {
-      await db.query('DELETE FROM auth_failures WHERE email = $1', [email]);
-    },
     async deleteBefore(before) {
       const rows = await db.query('DELETE FROM auth_failures WHERE created_at < $1 RETURNING id', [before]);
       return rows.length;
     },
   };
-}
-
-/**
- * `Store.admitCodeRequest` for the SQL stores: one call of otp_admit_request (migration 4).
- * The same statement reads the suppression list for an admitted address, the lookup the
- * caller would otherwise make next.
- */
-export async function admitCodeRequestSql(
-  db: Queryable,
-  input: CodeRequestInput,
-): Promise<CodeRequestOutcome> {
-  const id = uuidv4();
-  const [row] = await db.query<{
-    outcome: CodeRequestOutcome['kind'];
-    retry_after_ms: number | null;
-    suppressed: boolean | null;
-  }>(
-    `SELECT a.outcome, a.retry_after_ms,
-            a.outcome = 'created' AND EXISTS (SELECT 1 FROM email_suppressions s WHERE s.email = $2) AS suppressed
-       FROM otp_admit_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) a`,
-    [
-      id,
-      input.email,
-      input.emailDomain,
-      input.requestIp,
-      input.now,
-      input.expiresAt,
-      input.cooldownSeconds,
-      input.maxPerIpPerHour,
-      input.maxPerEmailPerHour,
-      input.maxPerDomainPerHour,
-    ],
-  );
-  switch (row.outcome) {
-    case 'cooldown':
-      return { kind: 'cooldown', retryAfterSeconds: Number(row.retry_after_ms) / 1000 };
-    case 'created':
-      return { kind: 'created', otpId: id, suppressed: row.suppressed === true };
-    default:
-      return { kind: row.outcome };
-  }
-}
-
-/** `Store.countVerifyAttempt` for the SQL stores: one call of otp_count_verify_attempt (migration 5). */
-export async function countVerifyAttemptSql(
-  db: Queryable,
-  input: VerifyAttemptInput,
-): Promise<VerifyAttemptOutcome> {
-  const rows = await db.query<{
-    outcome: 'locked' | 'counted';
-    retry_after_ms: number | null;
-    otp_id: string;
-    code_hash: string;
-  }>(
-    'SELECT outcome, retry_after_ms, otp_id, code_hash FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7)',
-    [
-      input.email,
-      input.ip,
-      input.now,
-      input.activeCodes,
-      input.maxAttempts,
-      input.maxFailedPerIpPerHour,
-      input.maxFailedPerEmailPerHour,
-    ],
-  );
-  if (rows[0]?.outcome === 'locked') {
-    return { kind: 'locked', retryAfterSeconds: Number(rows[0].retry_after_ms) / 1000 };
-  }
-  return { kind: 'counted', candidates: rows.map((r) => ({ id: r.otp_id, codeHash: r.code_hash })) };
 }

@@ -1,15 +1,12 @@
 import type {
   RefreshTokenRecord,
   RefreshTokenRepository,
-  RotationInput,
   Session,
   SessionRepository,
-  User,
 } from '../../auth.ports';
 import type { Queryable } from '../../../../platform/sql/sql-client';
-import { toUser } from './user.repository';
 
-interface SessionRow {
+export interface SessionRow {
   id: string;
   user_id: string;
   ip: string | null;
@@ -25,7 +22,7 @@ interface SessionRow {
 
 const date = (d: Date | null): Date | null => (d ? new Date(d) : null);
 
-const toSession = (r: SessionRow): Session => ({
+export const toSession = (r: SessionRow): Session => ({
   id: r.id,
   userId: r.user_id,
   ip: r.ip,
@@ -62,17 +59,6 @@ export function createSqlSessionRepository(db: Queryable): SessionRepository {
     async findById(id) {
       const rows = await db.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id]);
       return rows[0] && toSession(rows[0]);
-    },
-    async lockById(id) {
-      const rows = await db.query<SessionRow>('SELECT * FROM sessions WHERE id = $1 FOR UPDATE', [id]);
-      return rows[0] && toSession(rows[0]);
-    },
-    async touch(id, lastUsedAt, expiresAt) {
-      await db.query('UPDATE sessions SET last_used_at = $2, expires_at = $3 WHERE id = $1', [
-        id,
-        lastUsedAt,
-        expiresAt,
-      ]);
     },
     async revoke(id, at, reason) {
       const rows = await db.query(
@@ -143,11 +129,10 @@ export function createSqlRefreshTokenRepository(db: Queryable): RefreshTokenRepo
         [t.tokenHash, t.sessionId, t.parentHash, t.createdAt, t.rotatedAt],
       );
     },
-    async lockByHash(tokenHash) {
-      const rows = await db.query<RefreshRow>(
-        'SELECT * FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
-        [tokenHash],
-      );
+    async findByHash(tokenHash) {
+      const rows = await db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE token_hash = $1', [
+        tokenHash,
+      ]);
       return rows[0] && toRefresh(rows[0]);
     },
     async findChild(parentHash) {
@@ -156,61 +141,5 @@ export function createSqlRefreshTokenRepository(db: Queryable): RefreshTokenRepo
       ]);
       return rows[0] && toRefresh(rows[0]);
     },
-    async markRotated(tokenHash, at) {
-      await db.query('UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1', [tokenHash, at]);
-    },
-  };
-}
-
-/**
- * One statement, so one round trip and no BEGIN/COMMIT (a refresh used to take eight). The
- * first CTE locks the token and its session only if the token is current and the session
- * live; under READ COMMITTED a racing rotation of the same token makes the re-check fail after
- * the lock wait, so two racers never both rotate: the loser gets no row and takes the
- * transaction path (grace window or reuse). Every later step hangs off that CTE, so when it
- * finds nothing, nothing is written.
- */
-const ROTATE = `
-WITH cur AS (
-  SELECT t.token_hash, s.id AS session_id
-    FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-   WHERE t.token_hash = $1 AND t.rotated_at IS NULL AND s.revoked_at IS NULL
-     AND s.expires_at > $3 AND s.absolute_expires_at > $3
-     FOR UPDATE OF t, s
-), rotated AS (
-  UPDATE refresh_tokens t SET rotated_at = $3 FROM cur
-   WHERE t.token_hash = cur.token_hash RETURNING t.session_id
-), touched AS (
-  UPDATE sessions s SET last_used_at = $3, expires_at = LEAST($4::timestamptz, s.absolute_expires_at)
-    FROM rotated WHERE s.id = rotated.session_id RETURNING s.*
-), child AS (
-  INSERT INTO refresh_tokens (token_hash, session_id, parent_hash, created_at, rotated_at)
-  SELECT $2, touched.id, $1, $3, NULL FROM touched
-)
-SELECT touched.*, u.email AS u_email, u.created_at AS u_created_at, u.last_login_at AS u_last_login_at
-  FROM touched JOIN users u ON u.id = touched.user_id`;
-
-type RotatedRow = SessionRow & { u_email: string; u_created_at: Date; u_last_login_at: Date | null };
-
-export async function rotateRefreshTokenSql(
-  db: Queryable,
-  input: RotationInput,
-): Promise<{ session: Session; user: User } | undefined> {
-  const rows = await db.query<RotatedRow>(ROTATE, [
-    input.tokenHash,
-    input.successorHash,
-    input.now,
-    input.idleExpiresAt,
-  ]);
-  const r = rows[0];
-  if (!r) return undefined;
-  return {
-    session: toSession(r),
-    user: toUser({
-      id: r.user_id,
-      email: r.u_email,
-      created_at: r.u_created_at,
-      last_login_at: r.u_last_login_at,
-    }),
   };
 }

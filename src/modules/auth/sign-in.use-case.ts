@@ -1,0 +1,101 @@
+import type { Logger } from 'winston';
+import { AppError } from '../../platform/errors/app-error';
+import type { Metrics } from '../../platform/metrics';
+import type { Clock } from '../../platform/clock';
+import type { AuthStore } from './auth.ports';
+import type { ClientContext, IssuedTokens, SessionService } from './session.service';
+import type { CodeHasher } from './otp-code';
+import type { OtpPolicy } from './otp.service';
+
+/** A 429 with Retry-After (the failure budgets here, the code request's cooldown and IP cap). */
+export const rateLimited = (retryAfterSeconds: number, detail: string) =>
+  new AppError('rate_limited', { detail, retryAfterSeconds });
+
+export interface SignInDeps {
+  store: AuthStore;
+  hasher: CodeHasher;
+  sessions: SessionService;
+  clock: Clock;
+  policy: OtpPolicy;
+  logger: Logger;
+  metrics: Metrics;
+  emailHash: (email: string) => string;
+  /** Whether a NEW address may sign up (the `signups` rollout); an existing user always may. */
+  canSignUp?: (email: string) => boolean | Promise<boolean>;
+}
+
+/**
+ * POST /otp/verify: check the code, then sign in. Two steps of the store, each atomic:
+ *
+ * 1. Count the guess (`countVerifyAttempt`): an attempt on every live code and a failure on
+ *    the address's and the IP's budgets, committed before the comparison, so no guess is ever
+ *    free, however guesses race or the process dies.
+ * 2. Compare it with the live codes the count returned, here, in constant time per candidate.
+ * 3. Sign in (`signIn`): consume the codes, clear the address's failures (this one included),
+ *    create or stamp the user, start the session. Only one of racing right guesses finds the
+ *    code still pending; a right code refused here (used meanwhile, signups closed) stays a
+ *    counted failure.
+ * 4. Issue the tokens.
+ */
+export class SignInUseCase {
+  constructor(private readonly deps: SignInDeps) {}
+
+  async run(email: string, code: string, ctx: ClientContext): Promise<IssuedTokens> {
+    const { store, clock, policy, sessions } = this.deps;
+    const now = clock.now();
+    const audit = { requestId: ctx.requestId, emailHash: this.deps.emailHash(email), ip: ctx.ip };
+
+    const counted = await store.countVerifyAttempt({
+      email,
+      ip: ctx.ip,
+      now,
+      activeCodes: policy.activeCodes,
+      maxAttempts: policy.maxAttempts,
+      maxFailedPerIpPerHour: policy.maxFailedPerIpPerHour,
+      maxFailedPerEmailPerHour: policy.maxFailedPerEmailPerHour,
+    });
+    if (counted.kind === 'locked') {
+      this.deps.metrics.otpVerifications.inc({ result: 'rate_limited' });
+      this.deps.metrics.rateLimited.inc({ limit: 'verify_failures' });
+      this.deps.logger.warn('otp verify refused: failure budget spent', {
+        event: 'otp.verify.locked',
+        ...audit,
+      });
+      throw rateLimited(counted.retryAfterSeconds, 'Too many wrong codes; try again later');
+    }
+
+    let matchedId: string | undefined;
+    // Every candidate is compared (no early exit): the time does not tell which one matched.
+    for (const c of counted.candidates) {
+      if (this.deps.hasher.matches(c.codeHash, c.id, email, code)) matchedId = c.id;
+    }
+    if (matchedId === undefined) return this.failed(audit);
+
+    const opened = sessions.open(ctx);
+    const signedIn = await store.signIn({
+      email,
+      otpId: matchedId,
+      now,
+      mayCreateUser: this.deps.canSignUp ? await this.deps.canSignUp(email) : true,
+      session: opened.session,
+      refreshTokenHash: opened.refreshTokenHash,
+    });
+    if (signedIn.kind !== 'signed_in') return this.failed(audit);
+
+    this.deps.metrics.otpVerifications.inc({ result: 'success' });
+    this.deps.metrics.sessionsCreated.inc();
+    this.deps.logger.info('otp verify succeeded', {
+      event: 'otp.verify.succeeded',
+      ...audit,
+      userId: signedIn.user.id,
+      sessionId: signedIn.session.id,
+    });
+    return sessions.issue(signedIn.user, signedIn.session, opened.refreshToken);
+  }
+
+  private failed(audit: Record<string, unknown>): never {
+    this.deps.metrics.otpVerifications.inc({ result: 'invalid_code' });
+    this.deps.logger.info('otp verify failed', { event: 'otp.verify.failed', ...audit });
+    throw new AppError('invalid_code');
+  }
+}
