@@ -133,9 +133,12 @@ CREATE UNIQUE INDEX ip_rules_cidr_action_key ON ip_rules (cidr, action);
   {
     id: 4,
     name: 'otp_admit_request: a code request in one statement',
-    // The checks of OtpService's transaction, as one function call (one round trip instead of
-    // eight). Each statement of a volatile PL/pgSQL function takes a fresh snapshot, so the
-    // counts after the lock see every request that committed before it was granted.
+    // A code request's checks as one function call (one round trip instead of eight). Each
+    // statement of a volatile PL/pgSQL function takes a fresh snapshot, so the counts after
+    // the lock see every request that committed before it was granted. The MongoDB
+    // implementation of the same rule: admitCodeRequest in
+    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
+    // ("code request admission") holds both to the same cases.
     sql: `
 CREATE FUNCTION otp_admit_request(
   p_id uuid, p_email text, p_domain text, p_ip text, p_now timestamptz, p_expires_at timestamptz,
@@ -175,7 +178,10 @@ $fn$;
     name: 'otp_count_verify_attempt: a guess counted in one statement',
     // The failure budgets, the attempt on each live code and the failure row, before the
     // comparison: a wrong guess is one round trip (it was eight). Same locking and fresh
-    // snapshots as otp_admit_request.
+    // snapshots as otp_admit_request. Its WHERE clause is the SQL family's one definition of
+    // a live code. The MongoDB implementation: countVerifyAttempt in
+    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
+    // ("verify attempt counting", "sign-in") holds both to the same cases.
     sql: `
 CREATE FUNCTION otp_count_verify_attempt(
   p_email text, p_ip text, p_now timestamptz, p_active_codes integer, p_max_attempts integer,
@@ -224,8 +230,9 @@ $fn$;
     // New functions only, so a release still on migration 5's code runs unchanged against a
     // migrated database. Both take row locks in the order otp_count_verify_attempt does
     // (codes newest first; a token, then its session) so that none of them deadlocks another.
-    // The MongoDB implementation of the same rules: src/modules/auth/repositories/mongo/login-rules.ts;
-    // tests/contract/repository-contract.ts ("sign-in", "refresh rotation") holds both to the same cases.
+    // The MongoDB implementation of the same rules: signIn and rotateRefreshToken in
+    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
+    // ("sign-in", "refresh rotation") holds both to the same cases.
     sql: `
 CREATE FUNCTION otp_sign_in(
   p_email text, p_otp_id uuid, p_now timestamptz, p_may_create_user boolean, p_user_id uuid,

@@ -23,7 +23,7 @@ const HOUR = 3_600_000;
  * to the email's lock document or to the locked rows as the lock; a conflicting transaction
  * reruns). The PL/pgSQL implementation of the same rules, for PostgreSQL and PGlite, is
  * src/modules/auth/repositories/sql/login-rules.ts (functions in src/store/sql/migrations.ts);
- * tests/contract/repository-contract.ts ("code request admission", "verify attempt counting",
+ * tests/contract/login-rules-contract.ts ("code request admission", "verify attempt counting",
  * "sign-in", "refresh rotation") holds both to the same cases.
  */
 export function createMongoLoginRules(

@@ -20,7 +20,7 @@ import { toUser, type UserRow } from './user.repository';
  * or the rows' locks, and with no BEGIN/COMMIT of ours. A live code is defined once here, in
  * otp_count_verify_attempt (migration 5); otp_sign_in re-checks only that the matched code is
  * still pending. The MongoDB implementation of the same rules is
- * src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/repository-contract.ts
+ * src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
  * ("code request admission", "verify attempt counting", "sign-in", "refresh rotation") holds
  * both to the same cases.
  */
