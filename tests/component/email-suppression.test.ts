@@ -119,7 +119,7 @@ describe('suppression list and delivery status', () => {
 
 describe('suppression check overrides and recording faults', () => {
   // Every store reads the list while admitting the request (on MongoDB inside the same
-  // transaction: tests/contract/login-rules-contract.ts holds both families to it).
+  // transaction: tests/contract/admit-code-request.suite.ts holds both families to it).
   it('when the store admits a request for a listed address, then the OTP flow mails nothing and counts it', async () => {
     const t = await createTestApp();
     try {

@@ -200,7 +200,8 @@ export type SignInOutcome =
  * the login rules. Each operation is implemented once per store family: PL/pgSQL functions
  * for PostgreSQL and PGlite (src/store/sql/migrations.ts, called from
  * repositories/sql/login-rules.ts), a transaction for MongoDB (repositories/mongo/login-rules.ts).
- * tests/contract/login-rules-contract.ts holds both families to the same cases.
+ * tests/contract/{admit-code-request,count-verify-attempt,sign-in,rotate-refresh-token}.suite.ts
+ * hold both families to the same cases.
  */
 export interface AuthStore extends AuthRepositories {
   /**

@@ -137,8 +137,8 @@ CREATE UNIQUE INDEX ip_rules_cidr_action_key ON ip_rules (cidr, action);
     // statement of a volatile PL/pgSQL function takes a fresh snapshot, so the counts after
     // the lock see every request that committed before it was granted. The MongoDB
     // implementation of the same rule: admitCodeRequest in
-    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
-    // ("code request admission") holds both to the same cases.
+    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/admit-code-request.suite.ts
+    // holds both to the same cases.
     sql: `
 CREATE FUNCTION otp_admit_request(
   p_id uuid, p_email text, p_domain text, p_ip text, p_now timestamptz, p_expires_at timestamptz,
@@ -180,8 +180,8 @@ $fn$;
     // comparison: a wrong guess is one round trip (it was eight). Same locking and fresh
     // snapshots as otp_admit_request. Its WHERE clause is the SQL family's one definition of
     // a live code. The MongoDB implementation: countVerifyAttempt in
-    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
-    // ("verify attempt counting", "sign-in") holds both to the same cases.
+    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/count-verify-attempt.suite.ts
+    // and sign-in.suite.ts hold both to the same cases.
     sql: `
 CREATE FUNCTION otp_count_verify_attempt(
   p_email text, p_ip text, p_now timestamptz, p_active_codes integer, p_max_attempts integer,
@@ -231,8 +231,8 @@ $fn$;
     // migrated database. Both take row locks in the order otp_count_verify_attempt does
     // (codes newest first; a token, then its session) so that none of them deadlocks another.
     // The MongoDB implementation of the same rules: signIn and rotateRefreshToken in
-    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
-    // ("sign-in", "refresh rotation") holds both to the same cases.
+    // src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/sign-in.suite.ts
+    // and rotate-refresh-token.suite.ts hold both to the same cases.
     sql: `
 CREATE FUNCTION otp_sign_in(
   p_email text, p_otp_id uuid, p_now timestamptz, p_may_create_user boolean, p_user_id uuid,

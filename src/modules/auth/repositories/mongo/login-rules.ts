@@ -23,8 +23,9 @@ const HOUR = 3_600_000;
  * to the email's lock document or to the locked rows as the lock; a conflicting transaction
  * reruns). The PL/pgSQL implementation of the same rules, for PostgreSQL and PGlite, is
  * src/modules/auth/repositories/sql/login-rules.ts (functions in src/store/sql/migrations.ts);
- * tests/contract/login-rules-contract.ts ("code request admission", "verify attempt counting",
- * "sign-in", "refresh rotation") holds both to the same cases.
+ * the suites
+ * tests/contract/{admit-code-request,count-verify-attempt,sign-in,rotate-refresh-token}.suite.ts
+ * hold both to the same cases.
  */
 export function createMongoLoginRules(
   ops: MongoOps,

@@ -20,9 +20,9 @@ import { toUser, type UserRow } from './user.repository';
  * or the rows' locks, and with no BEGIN/COMMIT of ours. A live code is defined once here, in
  * otp_count_verify_attempt (migration 5); otp_sign_in re-checks only that the matched code is
  * still pending. The MongoDB implementation of the same rules is
- * src/modules/auth/repositories/mongo/login-rules.ts; tests/contract/login-rules-contract.ts
- * ("code request admission", "verify attempt counting", "sign-in", "refresh rotation") holds
- * both to the same cases.
+ * src/modules/auth/repositories/mongo/login-rules.ts; the suites
+ * tests/contract/{admit-code-request,count-verify-attempt,sign-in,rotate-refresh-token}.suite.ts
+ * hold both to the same cases.
  */
 export function createSqlLoginRules(
   db: Queryable,
