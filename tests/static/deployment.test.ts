@@ -263,10 +263,10 @@ describe('docker-compose.yml', () => {
     expect(without).toEqual([]);
   });
 
-  it('when redis and mailpit are checked, then redis answers redis-cli ping and mailpit serves 8025', () => {
+  it('when redis and mailpit are checked, then redis answers redis-cli ping and mailpit serves 8025 on the loopback interface', () => {
     expect(services.redis.healthcheck.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(services.mailpit.image).toMatch(/^axllent\/mailpit/);
-    expect(services.mailpit.ports.map(String)).toContain('8025:8025');
+    expect(services.mailpit.ports.map(String)).toContain('127.0.0.1:8025:8025');
   });
 
   it('when data is stored, then mongo and redis use named volumes that are declared', () => {
