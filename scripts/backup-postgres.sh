@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Back up the PostgreSQL database to a timestamped custom-format dump (pg_dump -Fc) and prune
-# dumps older than the retention period. The connection URL is never printed (it holds a password).
+# dumps older than the retention period. The connection URL is never printed, and its password
+# never reaches a command line: pg_dump reads it from a private temporary password file.
 set -euo pipefail
+# shellcheck source=lib/pg-password.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/pg-password.sh"
 
 usage() {
   cat <<'USAGE'
@@ -15,6 +18,11 @@ Environment:
   DATABASE_URL             used when POSTGRESQL_URL is unset
   BACKUP_DIR               where dumps go (default: ./backups)
   BACKUP_RETENTION_DAYS    days to keep dumps; 0 disables pruning (default: 14)
+
+A password in the URL (user:password@ or ?password=) is never passed on pg_dump's command
+line, where any user of the host could read it with `ps`: it goes into a temporary password
+file (mode 0600, named by PGPASSFILE, deleted on exit) and pg_dump gets the URL without it.
+Without a password in the URL, PGPASSWORD, PGPASSFILE or ~/.pgpass apply as usual.
 USAGE
 }
 
@@ -49,10 +57,12 @@ if [ -e "$target" ]; then
   echo "error: $target already exists" >&2
   exit 1
 fi
-trap 'rm -f "$partial"' EXIT
+PG_PASSFILE=''
+trap 'rm -f "$partial"; pg_remove_passfile' EXIT
+pg_split_password "$url"
 
 echo "backing up PostgreSQL to $target"
-pg_dump --format=custom --no-owner --dbname="$url" --file="$partial"
+pg_dump --format=custom --no-owner --dbname="$PG_URL" --file="$partial"
 mv "$partial" "$target"
 echo "done: $(du -h "$target" | cut -f1) written"
 

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Restore a dump made by backup-postgres.sh. Destructive: existing objects are dropped first
 # (pg_restore --clean --if-exists). Refuses to run without an explicit file and CONFIRM_RESTORE=yes.
-# The connection URL is never printed (it holds a password).
+# The connection URL is never printed, and its password never reaches a command line:
+# pg_restore reads it from a private temporary password file.
 set -euo pipefail
+# shellcheck source=lib/pg-password.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/pg-password.sh"
 
 usage() {
   cat <<'USAGE'
@@ -15,6 +18,11 @@ Environment:
   POSTGRESQL_URL     target database URL (falls back to DATABASE_URL if it is postgres://)
   DATABASE_URL       used when POSTGRESQL_URL is unset
   CONFIRM_RESTORE    must be exactly "yes"
+
+A password in the URL (user:password@ or ?password=) is never passed on pg_restore's command
+line, where any user of the host could read it with `ps`: it goes into a temporary password
+file (mode 0600, named by PGPASSFILE, deleted on exit) and pg_restore gets the URL without it.
+Without a password in the URL, PGPASSWORD, PGPASSFILE or ~/.pgpass apply as usual.
 USAGE
 }
 
@@ -54,6 +62,10 @@ command -v pg_restore >/dev/null || { echo "error: pg_restore not found" >&2; ex
 echo "checking $dump"
 pg_restore --list "$dump" >/dev/null
 
+PG_PASSFILE=''
+trap pg_remove_passfile EXIT
+pg_split_password "$url"
+
 echo "restoring $dump"
-pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$url" "$dump"
+pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$PG_URL" "$dump"
 echo "restore complete"
