@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # ---- build: full dependency tree, compile TypeScript to dist/ ----------------
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
@@ -14,7 +14,7 @@ COPY scripts ./scripts
 USER node
 
 # ---- runtime: production dependencies + compiled code, non-root ---------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 # tini as PID 1 forwards SIGTERM to node and reaps zombies.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
