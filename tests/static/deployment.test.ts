@@ -302,7 +302,7 @@ describe('docker-compose.yml', () => {
 describe('.env.docker.example', () => {
   const example = parseDotenv(read('.env.docker.example'));
   const compose = readYaml('docker-compose.yml');
-  // What the api needs in production (PRODUCT.md "How it runs") plus what compose wires up.
+  // What the api needs in production (docs/deployment.md, Production configuration) plus what compose wires up.
   const needed = [
     'NODE_ENV',
     'PORT',
