@@ -1,20 +1,48 @@
 import type { Config } from 'jest';
 
+type Project = NonNullable<Config['projects']>[number] & object;
+
 /**
- * One jest run covers unit, contract, component and e2e tests. Type checking is
- * done once by `npm run typecheck`, so ts-jest only transpiles (isolatedModules).
+ * One project per test folder, so `npm run test:<name>` runs just that one (`--selectProjects`)
+ * and `npm test` runs them all with coverage. Type checking is done once by
+ * `npm run typecheck`, so ts-jest only transpiles (tsconfig.check.json sets isolatedModules).
  */
-const config: Config = {
+const base = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.check.json' }],
   },
-  // PostgreSQL, Redis and MongoDB are probed once; suites that need a missing one are SKIPPED
-  // (tests/helpers/services.ts) and the teardown prints why. Under CI PostgreSQL and Redis must be there.
+  setupFiles: ['<rootDir>/tests/setup/env.ts'],
+} satisfies Partial<Project>;
+
+/**
+ * Projects whose suites need servers: PostgreSQL, Redis and MongoDB are probed once per run
+ * (the same module in every project runs once); suites that need a missing one are SKIPPED
+ * (tests/helpers/services.ts) and the teardown prints why. Under CI PostgreSQL and Redis must
+ * be there.
+ */
+const withServers = {
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+} satisfies Partial<Project>;
+
+const project = (name: string, extra: Partial<Project> = {}): Project => ({
+  ...base,
+  displayName: name,
+  roots: [`<rootDir>/tests/${name}`],
+  ...extra,
+});
+
+const config: Config = {
+  projects: [
+    project('unit'),
+    project('component', withServers),
+    project('contract', withServers),
+    project('integration', withServers),
+    project('e2e'),
+    project('static'),
+  ],
   testTimeout: 30_000,
   maxWorkers: 2,
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/platform/boot.ts'],

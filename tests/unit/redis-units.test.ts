@@ -1,8 +1,8 @@
 import client from 'prom-client';
-import { createLogger } from '../../../src/platform/logger';
-import { createDeadlines } from '../../../src/platform/redis/command-deadlines';
-import { FallbackLimiterStore } from '../../../src/platform/redis/limiter-store';
-import { reconnectDelay, type RedisConnection } from '../../../src/platform/redis/redis-client';
+import { createLogger } from '../../src/platform/logger';
+import { createDeadlines } from '../../src/platform/redis/command-deadlines';
+import { FallbackLimiterStore } from '../../src/platform/redis/limiter-store';
+import { reconnectDelay, type RedisConnection } from '../../src/platform/redis/redis-client';
 
 /** The pure parts of the Redis layer; everything else is tested against real Redis servers. */
 describe('reconnect backoff', () => {
