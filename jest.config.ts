@@ -27,6 +27,11 @@ const withServers = {
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
 } satisfies Partial<Project>;
 
+/** node, plus a per-worker dump of initdb's output, so each in-memory PGlite skips initdb. */
+const withPglite = {
+  testEnvironment: '<rootDir>/tests/setup/pglite-environment.ts',
+} satisfies Partial<Project>;
+
 const project = (name: string, extra: Partial<Project> = {}): Project => ({
   ...base,
   displayName: name,
@@ -37,9 +42,9 @@ const project = (name: string, extra: Partial<Project> = {}): Project => ({
 const config: Config = {
   projects: [
     project('unit'),
-    project('component', withServers),
-    project('contract', withServers),
-    project('integration', withServers),
+    project('component', { ...withServers, ...withPglite }),
+    project('contract', { ...withServers, ...withPglite }),
+    project('integration', { ...withServers, ...withPglite }),
     project('e2e'),
     project('static'),
   ],

@@ -2,7 +2,7 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import type { SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -48,7 +48,7 @@ describe('bad input', () => {
   };
 
   beforeAll(async () => {
-    db = await createPgliteClient();
+    db = await createTestPglite();
     t = await createTestApp({ overrides: { store: createSqlStore(db) } });
     accessToken = (await t.signIn('reader@example.com')).accessToken;
     // A live code: an injected "code" that matched anything would sign the victim in.

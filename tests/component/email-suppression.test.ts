@@ -1,5 +1,5 @@
 import { AppError } from '../../src/platform/errors/app-error';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -150,7 +150,7 @@ describe('suppression check overrides and recording faults', () => {
   });
 
   it('when recording a sent message fails, then the email still goes out once and a warning is logged', async () => {
-    const real = createSqlStore(await createPgliteClient());
+    const real = createSqlStore(await createTestPglite());
     const store = {
       ...real,
       emailMessages: {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import type { Store } from '../../src/store/store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -35,7 +35,7 @@ describe('error tracking', () => {
 
   beforeAll(async () => {
     sentry = await startSentryStub();
-    const base = createSqlStore(await createPgliteClient());
+    const base = createSqlStore(await createTestPglite());
     const store: Store = {
       ...base,
       users: {

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/platform/config/config';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import type { Queryable, SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import { describeWith } from '../helpers/services';
@@ -19,7 +19,7 @@ const freshEmail = (label: string) => `ip-${label}-${++seq}-${Date.now()}@exampl
 
 /** A PGlite client that counts every statement and transaction, to show a refused request makes none. */
 async function countingStore() {
-  const client = await createPgliteClient();
+  const client = await createTestPglite();
   const counter = { queries: 0 };
   const counted = (q: Queryable): Queryable => ({
     query: (text, params) => {

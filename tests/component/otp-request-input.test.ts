@@ -1,4 +1,4 @@
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import type { SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
@@ -37,7 +37,7 @@ describe('POST /v1/otp/request: what is stored, logged and mailed', () => {
   let t: TestApp;
   let db: SqlClient;
   beforeAll(async () => {
-    db = await createPgliteClient();
+    db = await createTestPglite();
     t = await createTestApp({ overrides: { store: createSqlStore(db) } });
   });
   afterAll(async () => t.close());

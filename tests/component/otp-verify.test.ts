@@ -1,5 +1,5 @@
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import type { SqlClient } from '../../src/platform/sql/sql-client';
 import type { SignInInput } from '../../src/modules/auth/auth.ports';
@@ -180,7 +180,7 @@ describe('a sign-in whose store step is run twice', () => {
   }
 
   it('when the sign-in step is rerun, then one session exists and sessions_created_total counts one', async () => {
-    const store = rerunningOnce(await createPgliteClient());
+    const store = rerunningOnce(await createTestPglite());
     const t = await createTestApp({ overrides: { store } });
     try {
       const email = 'rerun@example.com';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import type { SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTempDatabase } from '../helpers/databases';
@@ -16,7 +16,7 @@ describe('refresh tokens at rest and over time (PGlite)', () => {
   let t: TestApp;
   let db: SqlClient;
   beforeAll(async () => {
-    db = await createPgliteClient();
+    db = await createTestPglite();
     t = await createTestApp({ overrides: { store: createSqlStore(db) } });
   });
   afterAll(async () => t.close());

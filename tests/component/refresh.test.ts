@@ -1,4 +1,4 @@
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import { createPostgresClient } from '../../src/platform/sql/postgres-client';
 import type { SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
@@ -25,7 +25,7 @@ interface Harness {
 /** The real app over a store whose SQL client the test keeps, to read rows the API never shows. */
 async function startApp(storage: Storage): Promise<Harness> {
   if (storage !== 'postgres') {
-    const db = await createPgliteClient();
+    const db = await createTestPglite();
     const store = createSqlStore(db);
     const t = await createTestApp({
       overrides: { store },

@@ -1,4 +1,4 @@
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import type { Queryable, SqlClient } from '../../src/platform/sql/sql-client';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import { createTestApp } from '../helpers/test-app';
@@ -35,7 +35,7 @@ describe('round trips of a successful verify', () => {
     ['every address may sign up', {}],
     ['signups in a partial rollout', { FEATURE_FLAGS: 'signups=50' }],
   ])('when %s, then one successful verify costs two round trips', async (_how, env) => {
-    const { client, statements } = counting(await createPgliteClient());
+    const { client, statements } = counting(await createTestPglite());
     const t = await createTestApp({ env, overrides: { store: createSqlStore(client) } });
     try {
       // An address inside the rollout (a fixed share of addresses is; the first few tried suffice).

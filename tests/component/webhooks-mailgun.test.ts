@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { UnavailableError } from '../../src/platform/errors/app-error';
 import { readMailgunEvent } from '../../src/modules/email/webhooks/mailgun.webhook';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import type { OutgoingEmail } from '../../src/modules/email/email.ports';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
@@ -175,7 +175,7 @@ describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
 
 describe('POST /v1/webhooks/mailgun when storage fails', () => {
   it("when the database is unavailable, then 503 with nothing applied, and Mailgun's retry of the same request is applied once", async () => {
-    const real = createSqlStore(await createPgliteClient());
+    const real = createSqlStore(await createTestPglite());
     let failNext = true;
     const store = {
       ...real,

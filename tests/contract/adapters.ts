@@ -32,9 +32,9 @@ const pglite: StoreAdapter = {
   label: 'PGlite (in memory)',
   capabilities: SQL_CAPABILITIES,
   async open() {
-    const { createPgliteClient } = await import('../../src/platform/sql/pglite-client');
+    const { createTestPglite } = await import('../helpers/pglite');
     const { createSqlStore } = await import('../../src/store/sql/sql-store');
-    const store = createSqlStore(await createPgliteClient());
+    const store = createSqlStore(await createTestPglite());
     return { store, cleanup: () => store.close() };
   },
 };

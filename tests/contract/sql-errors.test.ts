@@ -1,5 +1,5 @@
 import { ConflictError, UnavailableError } from '../../src/platform/errors/app-error';
-import { createPgliteClient } from '../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../helpers/pglite';
 import { createPostgresClient } from '../../src/platform/sql/postgres-client';
 import { mapSqlError, type SqlClient } from '../../src/platform/sql/sql-client';
 import { createTempDatabase } from '../helpers/databases';
@@ -152,7 +152,7 @@ describe('mapSqlError', () => {
   });
 
   it('when PGlite reports a unique violation, then it becomes ConflictError too', async () => {
-    const client = await createPgliteClient();
+    const client = await createTestPglite();
     try {
       await client.query('CREATE TABLE t (k text PRIMARY KEY)');
       await client.query("INSERT INTO t VALUES ('a')");

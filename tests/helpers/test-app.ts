@@ -81,9 +81,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = new ManualClock(new Date());
   let store = options.overrides?.store;
   if (!store && options.storage !== 'postgres') {
-    const { createPgliteClient } = await import('../../src/platform/sql/pglite-client');
+    const { createTestPglite } = await import('./pglite');
     const { createSqlStore } = await import('../../src/store/sql/sql-store');
-    store = createSqlStore(await createPgliteClient());
+    store = createSqlStore(await createTestPglite());
   }
   const container = await buildContainer(config, {
     clock,

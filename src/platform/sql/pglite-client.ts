@@ -1,15 +1,21 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { Queryable, SqlClient, mapSqlError } from './sql-client';
+
+/**
+ * What lets PGlite start without running initdb again: its file bundle and an initialised
+ * data directory to copy (the tests start over a hundred in-memory databases).
+ */
+export type PgliteBoot = Pick<PGliteOptions, 'fsBundle' | 'loadDataDir'>;
 
 /**
  * Embedded PostgreSQL (WASM, in-process). One connection: PGlite runs one transaction at
  * a time, which also makes every read-modify-write below atomic. `dataDir` undefined keeps
  * the database in memory (tests).
  */
-export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
+export async function createPgliteClient(dataDir?: string, boot: PgliteBoot = {}): Promise<SqlClient> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = new PGlite(dataDir);
+  const db = new PGlite({ ...boot, dataDir });
   await db.waitReady;
   const run = async <T>(q: Pick<PGlite, 'query'>, text: string, params?: unknown[]): Promise<T[]> => {
     try {

@@ -7,7 +7,7 @@ import {
   type RedisConnection,
   type SendCommand,
 } from '../../../src/platform/redis/redis-client';
-import { createPgliteClient } from '../../../src/platform/sql/pglite-client';
+import { createTestPglite } from '../../helpers/pglite';
 import { createSqlStore } from '../../../src/store/sql/sql-store';
 import { systemClock } from '../../../src/platform/clock';
 import type { Store } from '../../../src/store/store';
@@ -27,7 +27,7 @@ describeWith('redis', 'session cache round trips', () => {
   const sent: string[][] = [];
 
   beforeAll(async () => {
-    store = createSqlStore(await createPgliteClient());
+    store = createSqlStore(await createTestPglite());
     await store.migrate();
     redis = createRedisConnection({
       url: SHARED_REDIS_URL,

@@ -1,0 +1,20 @@
+import { createPgliteClient, type PgliteBoot } from '../../src/platform/sql/pglite-client';
+import type { SqlClient } from '../../src/platform/sql/sql-client';
+import type { PgliteBootBytes } from '../setup/pglite-environment';
+
+/**
+ * What a test's PGlite starts from: a copy of a freshly initialised data directory kept by the
+ * worker (tests/setup/pglite-environment.ts), so it skips initdb. Outside that environment,
+ * PGlite starts cold.
+ */
+export async function pgliteBoot(): Promise<PgliteBoot> {
+  const get = (globalThis as { __pgliteBoot?: () => Promise<PgliteBootBytes> }).__pgliteBoot;
+  if (!get) return {};
+  const { fsBundle, dataDir } = await get();
+  return { fsBundle: new Blob([fsBundle]), loadDataDir: new Blob([dataDir]) };
+}
+
+/** An in-memory PGlite database of its own, started from the worker's boot files. */
+export async function createTestPglite(): Promise<SqlClient> {
+  return createPgliteClient(undefined, await pgliteBoot());
+}
