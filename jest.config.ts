@@ -50,6 +50,11 @@ const config: Config = {
   ],
   testTimeout: 30_000,
   maxWorkers: 2,
+  // Test files' module registries (express, joi, winston, prom-client, the mail SDKs) and the
+  // PGlite WASM memories they reach are not all released when a file ends, so a long-lived
+  // worker grew to 6-7 GB resident. jest compares this with the worker's JS heap after each
+  // file and replaces a worker above it (a new one reads the run's PGlite dump, no initdb).
+  workerIdleMemoryLimit: '512MB',
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/platform/boot.ts'],
   coverageReporters: ['text-summary', 'lcov', 'json-summary'],
   coverageThreshold: {

@@ -1,13 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initdbDump } from './pglite-environment';
 import { probeServices, REQUIRED_UNDER_CI, SERVICE_NAMES } from './services';
 
 /**
  * Probes PostgreSQL, Redis (with the redis-server binary) and MongoDB once for the whole run
  * and hands the answer to every test file through TEST_SERVICES_FILE. Under CI a missing
  * PostgreSQL or Redis fails the run here; MongoDB may be missing (its suites are skipped and
- * the teardown says why).
+ * the teardown says why). Also writes the PGlite initdb dump every in-memory test database
+ * starts from (TEST_PGLITE_DUMP, read by tests/setup/pglite-environment.ts).
  */
 export default async function globalSetup(): Promise<void> {
   const report = await probeServices();
@@ -17,7 +19,12 @@ export default async function globalSetup(): Promise<void> {
       `required under CI: ${missing.map((s) => `${SERVICE_NAMES[s]}: ${report[s].reason}`).join('; ')}`,
     );
   }
-  const file = join(mkdtempSync(join(tmpdir(), 'otp-tests-')), 'services.json');
+  const dir = mkdtempSync(join(tmpdir(), 'otp-tests-'));
+  const file = join(dir, 'services.json');
   writeFileSync(file, JSON.stringify(report));
   process.env.TEST_SERVICES_FILE = file;
+  // One initdb for the whole run: every worker (a recycled one too) starts its PGlites from it.
+  const dump = join(dir, 'pglite-initdb.tar');
+  writeFileSync(dump, await initdbDump());
+  process.env.TEST_PGLITE_DUMP = dump;
 }
