@@ -2,3 +2,5 @@
 export type { AuthRepositories, AuthStore, Session, User } from './auth.ports';
 export { userView } from './auth.views';
 export type { SuppressionCheck } from './otp.service';
+export { CodeHasher, createCodeMinter } from './otp-code';
+export { createAuthModule, type AuthModule, type AuthModuleDeps } from './auth.module';

@@ -1,5 +1,9 @@
 /** The email module's public face: what other modules and the composition root may use. */
-export type { MailJob, MailQueue, Suppression } from './email.ports';
+export type { CodeMinter, Mailer, MailJob, MailQueue, PendingCodes, Suppression } from './email.ports';
 export type { DeliveryReport, DeliveryService } from './delivery.service';
 export type { SuppressionPage, SuppressionService } from './suppression.service';
+export type { EmailEventService } from './webhooks/email-events.service';
+export type { CertificateFetcher } from './webhooks/sns-certificates';
+export type { RetryPolicy } from './queue/memory-mail-queue';
 export { resolveLocale } from './templates/otp-email.template';
+export { createEmailModule, type EmailModule, type EmailModuleDeps } from './email.module';

@@ -2,3 +2,4 @@
 export type { IpRule } from './ip-rules.ports';
 export type { IpRuleInput, IpRuleService } from './ip-rules.service';
 export { parseIpNetwork } from './ip-match';
+export { createIpRulesModule, type IpRulesModule } from './ip-rules.module';

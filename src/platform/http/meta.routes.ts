@@ -7,6 +7,17 @@ import { withTimeout } from '../timeout';
 import { docsSecurityHeaders } from './security';
 import { route } from './route';
 
+/**
+ * The paths createMetaRouter serves, matched as Express matches routes (any case, an optional
+ * trailing slash); tests/unit/meta-paths.test.ts keeps it in step with the router.
+ */
+export const META_PATHS = /^\/(?:health\/|metrics\/?$|docs(?:\/|$)|\.well-known\/|v1\/openapi\.json\/?$)/i;
+
+/** Hands only META_PATHS to the meta router: other paths skip it without walking its routes. */
+export function metaGate(meta: Router): RequestHandler {
+  return (req, res, next) => (META_PATHS.test(req.path) ? meta(req, res, next) : next());
+}
+
 export interface ReadinessCheck {
   name: string;
   check(): Promise<'ok' | 'degraded'>;

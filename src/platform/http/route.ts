@@ -1,7 +1,7 @@
 import type { RequestHandler, Router } from 'express';
 import { AppError } from '../errors/app-error';
 
-type Method = 'get' | 'post' | 'delete';
+export type Method = 'get' | 'post' | 'delete';
 
 /** Declares a path's verbs; every other verb gets 405 with an Allow header (no TRACE echo). */
 export function route(

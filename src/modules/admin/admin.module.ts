@@ -1,0 +1,52 @@
+import type { Router } from 'express';
+import type { Logger } from 'winston';
+import type { Clock } from '../../platform/clock';
+import type { Metrics } from '../../platform/metrics';
+import type { AuthRepositories } from '../auth';
+import type { DeliveryService, SuppressionService } from '../email';
+import type { IpRuleService } from '../ip-rules';
+import { adminAuth } from './admin-auth';
+import { createStatsReader } from './admin-stats';
+import { createAdminController } from './admin.controller';
+import { createAdminRouter } from './admin.routes';
+import { AdminService } from './admin.service';
+
+export interface AdminModule {
+  service: AdminService;
+  /** /v1/admin, every path beneath it behind the X-API-Key check. */
+  router: Router;
+  close(): void;
+}
+
+export function createAdminModule(deps: {
+  /** ADMIN_API_KEYS; none turns the admin API off (403). */
+  keys: string[];
+  store: Pick<AuthRepositories, 'users' | 'sessions'>;
+  ipRules: IpRuleService;
+  suppressions: SuppressionService;
+  deliveries: DeliveryService;
+  onUserChanged: (userId: string) => Promise<void>;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  emailHash: (email: string) => string;
+}): AdminModule {
+  const { store, clock, logger, metrics } = deps;
+  const service = new AdminService({
+    store,
+    ipRules: deps.ipRules,
+    suppressions: deps.suppressions,
+    deliveries: deps.deliveries,
+    onUserChanged: deps.onUserChanged,
+    stats: createStatsReader({ store, metrics, clock }),
+    clock,
+    logger,
+    metrics,
+    emailHash: deps.emailHash,
+  });
+  const router = createAdminRouter({
+    authenticate: adminAuth({ keys: deps.keys, logger }),
+    controller: createAdminController({ admin: service }),
+  });
+  return { service, router, close: () => undefined };
+}

@@ -1,0 +1,2 @@
+/** The admin module's public face: what the composition root may use. */
+export { createAdminModule, type AdminModule } from './admin.module';

@@ -1,0 +1,129 @@
+import type { Store as LimiterStore } from 'express-rate-limit';
+import type { Router } from 'express';
+import type { Logger } from 'winston';
+import type { Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/config';
+import { createLimiter } from '../../platform/http/rate-limit';
+import type { Metrics } from '../../platform/metrics';
+import type { RedisConnection } from '../../platform/redis/redis-client';
+import type { MailQueue } from '../email';
+import { createAccountController } from './account.controller';
+import { createAuthController } from './auth.controller';
+import type { AuthStore } from './auth.ports';
+import { registerOtpRoutes, registerV1Routes } from './auth.routes';
+import { authenticate } from './authenticate';
+import type { CodeHasher } from './otp-code';
+import { OtpService, type SuppressionCheck } from './otp.service';
+import { createSessionCache } from './session-cache';
+import { SessionService } from './session.service';
+import { TokenService } from './token.service';
+import { UserService } from './user.service';
+
+export interface AuthModule {
+  tokens: TokenService;
+  sessions: SessionService;
+  otp: OtpService;
+  users: UserService;
+  /** Call after committing a change to a user or all their sessions (deletion, revoke-all): drops cached state. */
+  onUserChanged(userId: string): Promise<void>;
+  /** Registers the login routes on `target` with their full paths (no mounted router). */
+  registerRoutes(target: Router): void;
+  /** Removes stale codes, failures and expired sessions. */
+  sweep(now: Date): Promise<void>;
+  close(): void;
+}
+
+export interface AuthModuleDeps {
+  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit'>;
+  secret: string;
+  hasher: CodeHasher;
+  store: AuthStore;
+  queue: MailQueue;
+  /** A check of the suppression list besides the store's own (tests); usually absent. */
+  suppressions?: SuppressionCheck;
+  /** Whether a NEW address may sign up; absent when sign-ups are open to all. */
+  canSignUp?: (email: string) => boolean;
+  /** Also serve POST /otp/{request,verify} (the unversioned_aliases flag). */
+  unversionedAliases: boolean;
+  /** With Redis: sessions and users cached there. */
+  redis?: { config: Config['redis']; connection: RedisConnection };
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  emailHash: (email: string) => string;
+  limiterStore?: (name: string) => LimiterStore;
+}
+
+export function createAuthModule(deps: AuthModuleDeps): AuthModule {
+  const { config, store, clock, logger, metrics } = deps;
+  const cache = deps.redis
+    ? createSessionCache({
+        redis: deps.redis.connection,
+        sessions: store.sessions,
+        users: store.users,
+        clock,
+        ttlSeconds: deps.redis.config.cacheTtlSeconds,
+        logger,
+        registry: metrics.registry,
+      })
+    : undefined;
+  const tokens = new TokenService({ secret: deps.secret, ...config.tokens, clock });
+  const sessions = new SessionService({
+    store,
+    tokens,
+    clock,
+    logger,
+    metrics,
+    policy: {
+      idleHours: config.session.idleHours,
+      absoluteDays: config.session.absoluteDays,
+      refreshGraceSeconds: config.tokens.refreshGraceSeconds,
+    },
+    sessionReader: cache?.sessions,
+    onSessionChanged: cache?.onSessionChanged,
+  });
+  const otp = new OtpService({
+    store,
+    queue: deps.queue,
+    hasher: deps.hasher,
+    sessions,
+    clock,
+    policy: config.otp,
+    logger,
+    metrics,
+    emailHash: deps.emailHash,
+    suppressions: deps.suppressions,
+    canSignUp: deps.canSignUp,
+  });
+  const users = new UserService(cache?.users ?? store.users);
+  const limiter = (name: string, limit: number) =>
+    createLimiter({ name, windowMs: 300_000, limit, metrics, store: deps.limiterStore?.(name) });
+  const routeDeps = {
+    auth: createAuthController({ otp, sessions }),
+    account: createAccountController({ users, sessions }),
+    authenticate: authenticate(sessions),
+    limiters: {
+      verify: limiter('verify', config.rateLimit.verifyPer5Min),
+      refresh: limiter('refresh', config.rateLimit.refreshPer5Min),
+    },
+    codeLength: config.otp.length,
+  };
+  return {
+    tokens,
+    sessions,
+    otp,
+    users,
+    onUserChanged: async (userId) => cache?.onUserChanged(userId),
+    registerRoutes(target) {
+      registerV1Routes(target, routeDeps);
+      if (deps.unversionedAliases) registerOtpRoutes(target, '/otp', routeDeps);
+    },
+    async sweep(now) {
+      const hourAgo = new Date(now.getTime() - 3_600_000);
+      await store.otps.deleteStale(hourAgo);
+      await store.authFailures.deleteBefore(hourAgo);
+      await store.sessions.deleteExpired(new Date(now.getTime() - 86_400_000));
+    },
+    close: () => cache?.close(),
+  };
+}

@@ -1,0 +1,130 @@
+import type { Store as LimiterStore } from 'express-rate-limit';
+import type { Router } from 'express';
+import type { Logger } from 'winston';
+import type { Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/config';
+import { createLimiter } from '../../platform/http/rate-limit';
+import type { Metrics } from '../../platform/metrics';
+import type { RedisConnection } from '../../platform/redis/redis-client';
+import { DeliveryService } from './delivery.service';
+import { EmailEventService } from './webhooks/email-events.service';
+import type { CodeMinter, EmailStore, Mailer, MailQueue, PendingCodes } from './email.ports';
+import { createBullMailQueue } from './queue/bullmq-mail-queue';
+import { createOtpMailProcessor } from './queue/mail-worker';
+import { createMemoryMailQueue, type RetryPolicy } from './queue/memory-mail-queue';
+import { SuppressionService } from './suppression.service';
+import { createMailerFromConfig } from './transports/mailer-factory';
+import { createWebhooksController } from './webhooks/webhooks.controller';
+import { createWebhooksRouter } from './webhooks/webhooks.routes';
+import { createWebhookVerifiers } from './webhooks/verifiers';
+import type { CertificateFetcher } from './webhooks/sns-certificates';
+
+export interface EmailModule {
+  mailer: Mailer;
+  /** The code-email queue: durable on Redis when configured, else in memory. */
+  queue: MailQueue;
+  /** The suppression list (webhooks add to it; the admin API lists, adds and removes). */
+  suppressions: SuppressionService;
+  /** Per-address delivery history for the admin API. */
+  deliveries: DeliveryService;
+  emailEvents: EmailEventService;
+  /** POST /v1/webhooks/{provider}: raw body, their own limiter, before the JSON parser. */
+  webhooks: Router;
+  /** Drops the email history older than `cutoff` (the sweep). */
+  sweep(cutoff: Date): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EmailModuleDeps {
+  config: Config['email'];
+  worker: Config['emailWorker'];
+  /** With Redis: the durable BullMQ queue over its own connections, this one telling its health. */
+  redis?: { config: Config['redis']; connection: RedisConnection };
+  store: EmailStore;
+  /** The login module's code rows and its code minting: the worker mints the code it mails. */
+  otps: PendingCodes;
+  codes: CodeMinter;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  emailHash: (email: string) => string;
+  limiterStore?: (name: string) => LimiterStore;
+  /** Overrides (tests): a recording mailer, shorter retries, a local SNS certificate. */
+  mailer?: Mailer;
+  mailRetry?: Partial<RetryPolicy>;
+  snsCertificateFetcher?: CertificateFetcher;
+}
+
+export function createEmailModule(deps: EmailModuleDeps): EmailModule {
+  const { config, store, clock, logger, metrics, emailHash } = deps;
+  const mailer = deps.mailer ?? createMailerFromConfig(config, logger);
+  const retry = { maxAttempts: config.maxAttempts, ...deps.mailRetry };
+  const processOtpMail = createOtpMailProcessor({
+    otps: deps.otps,
+    mailer,
+    codes: deps.codes,
+    clock,
+    brand: config.brand,
+    logger,
+    metrics,
+    emailHash,
+    messages: store.emailMessages,
+    maxAttempts: retry.maxAttempts,
+  });
+  const memoryQueue = createMemoryMailQueue({ process: processOtpMail, logger, metrics, retry });
+  let queue: MailQueue = memoryQueue;
+  if (deps.redis) {
+    const { config: redis, connection } = deps.redis;
+    const bull = createBullMailQueue({
+      url: redis.url,
+      clusterNodes: redis.clusterNodes,
+      keyPrefix: redis.keyPrefix,
+      commandTimeoutMs: redis.commandTimeoutMs,
+      process: processOtpMail,
+      fallback: memoryQueue,
+      worker: deps.worker,
+      retry,
+      redisUsable: connection.usable,
+      logger,
+      metrics,
+    });
+    if (deps.worker.inProcess) bull.startWorker();
+    queue = bull;
+  }
+  const suppressions = new SuppressionService({
+    repo: store.suppressions,
+    clock,
+    logger,
+    metrics,
+    emailHash,
+  });
+  const emailEvents = new EmailEventService({ store, clock, logger, metrics, emailHash });
+  // Providers post in bursts from few IPs: a budget of their own.
+  const webhooks = createWebhooksRouter({
+    verifiers: createWebhookVerifiers(config.webhooks, clock, deps.snsCertificateFetcher),
+    controller: createWebhooksController({ events: emailEvents, logger }),
+    limiter: createLimiter({
+      name: 'webhooks',
+      windowMs: 60_000,
+      limit: 1200,
+      metrics,
+      store: deps.limiterStore?.('webhooks'),
+    }),
+  });
+  return {
+    mailer,
+    queue,
+    suppressions,
+    deliveries: new DeliveryService({ repos: store }),
+    emailEvents,
+    webhooks,
+    async sweep(cutoff) {
+      await store.emailEvents.deleteBefore(cutoff);
+      await store.emailMessages.deleteBefore(cutoff);
+    },
+    async close() {
+      await queue.close();
+      await mailer.close?.();
+    },
+  };
+}
