@@ -1,12 +1,14 @@
 import express, { type Express } from 'express';
 import type { Container } from './composition-root';
+import { mountRoutes } from './platform/http/route-table';
 
 export { META_PATHS } from './platform/http/meta.routes';
 
 /**
  * Mounts what the composition root built, in order; constructs nothing, and never listens.
- * Routes are registered on the app itself with their full paths: every router a request passes
- * through costs it a dispatch of its own.
+ * Each module's route table (src/platform/http/route-table.ts) says how it is registered: the
+ * login routes on the app itself with their full paths (every router a request passes through
+ * costs it a dispatch of its own), the webhooks and the admin API as one router each.
  */
 export function createApp(c: Container): Express {
   const { config, http, modules } = c;
@@ -30,10 +32,12 @@ export function createApp(c: Container): Express {
   app.use(http.meta);
   // Provider webhooks are signed over their raw bytes: mounted before the JSON guard and parser,
   // each route reads its own raw body, with a budget of its own.
-  app.use('/v1/webhooks', modules.email.webhooks);
+  mountRoutes(app, modules.email.webhooks);
   app.use(http.limitAndParse);
-  app.use('/v1/admin', modules.admin.router);
-  modules.auth.registerRoutes(app);
+  // /v1/admin: one router, the API key checked before any route or 404 beneath it.
+  mountRoutes(app, modules.admin.routes);
+  // The login routes, flat: the hot paths.
+  mountRoutes(app, modules.auth.routes);
   app.use(http.notFound);
   app.use(http.errorHandler);
   return app;

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'winston';
+import { buildApiDocument } from './api-document';
 import { createAdminModule, type AdminModule } from './modules/admin';
 import {
   CodeHasher,
@@ -24,7 +25,6 @@ import type { Config } from './platform/config/config';
 import { createErrorReporter } from './platform/error-tracking';
 import { FeatureFlags } from './platform/feature-flags';
 import { createMetaRouter, metaGate, type ReadinessCheck } from './platform/http/meta.routes';
-import { buildOpenApiDocument } from './platform/http/openapi';
 import { createHttpPipeline, type HttpPipeline } from './platform/http/pipeline';
 import { createLogger } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
@@ -182,7 +182,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     metricsToken: config.metricsToken,
     readiness,
     isShuttingDown,
-    openapi: buildOpenApiDocument(),
+    openapi: () => buildApiDocument({ codeLength: config.otp.length }),
   });
   const pipeline = createHttpPipeline({
     ...base,

@@ -1,9 +1,10 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
-import { buildOpenApiDocument } from '../../src/platform/http/openapi';
+import { buildApiDocument } from '../../src/api-document';
 
-const doc = buildOpenApiDocument() as {
+/** The document of the default config (6-digit codes), as GET /v1/openapi.json serves it. */
+const doc = buildApiDocument({ codeLength: 6 }) as unknown as {
   paths: Record<
     string,
     Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../platform/errors/app-error';
+import { validated } from '../../platform/http/route-table';
 import type { AdminService } from './admin.service';
 import type { AdminStats } from './admin-stats';
 import { userView } from '../auth';
@@ -17,7 +18,9 @@ function idParam(req: Request): string {
 }
 
 const actor = (res: Response) => res.locals.admin;
-const query = <T>(res: Response) => res.locals.query as T;
+const query = <T>(res: Response) => validated<T>(res).query;
+/** The `:email` path segment, canonicalised by admin.routes.ts's schema. */
+const emailParam = (res: Response) => validated<unknown, { email: string }>(res).params.email;
 
 /** Response views: allow-lists of fields, so no internal column or hash can leak. */
 const ipRuleView = (r: IpRule) => ({
@@ -119,12 +122,12 @@ export function createAdminController(deps: { admin: AdminService }) {
   };
 
   const removeSuppression: RequestHandler = async (_req, res) => {
-    if (!(await admin.removeSuppression(actor(res), res.locals.email))) throw notFound();
+    if (!(await admin.removeSuppression(actor(res), emailParam(res)))) throw notFound();
     res.status(204).end();
   };
 
   const emailMessages: RequestHandler = async (_req, res) => {
-    const report = await admin.messagesFor(actor(res), res.locals.email, query<{ limit: number }>(res).limit);
+    const report = await admin.messagesFor(actor(res), emailParam(res), query<{ limit: number }>(res).limit);
     res.json(deliveryView(report));
   };
 

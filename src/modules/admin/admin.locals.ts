@@ -6,10 +6,6 @@ declare global {
     interface Locals {
       /** Set by `adminAuth` before every admin handler. */
       admin: AdminActor;
-      /** The validated, coerced query string of an admin list (`validateQuery`); its shape is the route's schema. */
-      query: unknown;
-      /** The canonical `:email` path segment (`emailParam`). */
-      email: string;
     }
   }
 }

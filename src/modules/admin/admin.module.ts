@@ -1,6 +1,6 @@
-import type { Router } from 'express';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
+import type { BoundTable } from '../../platform/http/route-table';
 import type { Metrics } from '../../platform/metrics';
 import type { AuthRepositories } from '../auth';
 import type { DeliveryService, SuppressionService } from '../email';
@@ -8,13 +8,13 @@ import type { IpRuleService } from '../ip-rules';
 import { adminAuth } from './admin-auth';
 import { createStatsReader } from './admin-stats';
 import { createAdminController } from './admin.controller';
-import { createAdminRouter } from './admin.routes';
+import { adminRouteTable, type AdminHandler } from './admin.routes';
 import { AdminService } from './admin.service';
 
 export interface AdminModule {
   service: AdminService;
-  /** /v1/admin, every path beneath it behind the X-API-Key check. */
-  router: Router;
+  /** /v1/admin (admin.routes.ts), every path beneath it behind the X-API-Key check. */
+  routes: BoundTable<AdminHandler>;
   close(): void;
 }
 
@@ -44,9 +44,9 @@ export function createAdminModule(deps: {
     metrics,
     emailHash: deps.emailHash,
   });
-  const router = createAdminRouter({
-    authenticate: adminAuth({ keys: deps.keys, logger }),
-    controller: createAdminController({ admin: service }),
-  });
-  return { service, router, close: () => undefined };
+  const bind = {
+    ...createAdminController({ admin: service }),
+    adminAuth: adminAuth({ keys: deps.keys, logger }),
+  };
+  return { service, routes: { table: adminRouteTable, bind }, close: () => undefined };
 }

@@ -11,6 +11,7 @@ const limit = Joi.number().integer().min(1).max(100).default(20);
 const cursor = Joi.string()
   .max(200)
   .pattern(/^[A-Za-z0-9_-]+$/)
+  .description('nextCursor of the previous page')
   .messages({ 'string.pattern.base': 'is not a cursor this API returned' });
 
 /** Canonicalised like every email the service stores, so the filter finds exactly that user. */
@@ -19,16 +20,24 @@ export const adminEmail = Joi.string()
   .custom((value: string, helpers) => normalizeEmail(value) ?? helpers.error('string.email'))
   .messages({ 'string.email': 'must be a valid email address', 'string.base': 'must be a string' });
 
-export const listUsersQuery = Joi.object({ limit, cursor, email: adminEmail }).oxor('cursor', 'email');
+export const listUsersQuery = Joi.object({
+  limit,
+  cursor,
+  email: adminEmail.description('Exact match'),
+}).oxor('cursor', 'email');
 
 export const pageQuery = Joi.object({ limit, cursor });
 
 export const limitQuery = Joi.object({ limit });
 
+/** Each `.id()` names the schema's component in the OpenAPI document. */
 export const ipRuleBody = Joi.object({
   cidr: Joi.string()
     .max(64)
     .required()
+    .example('203.0.113.0/24')
+    .example('198.51.100.7')
+    .example('2001:db8::/32')
     .custom((value: string, helpers) => parseIpNetwork(value)?.cidr ?? helpers.error('string.cidr'))
     .messages({ 'string.cidr': 'must be an IP address or CIDR such as 203.0.113.0/24' }),
   action: Joi.string().valid('allow', 'deny').required(),
@@ -38,7 +47,7 @@ export const ipRuleBody = Joi.object({
     // eslint-disable-next-line no-control-regex
     .pattern(/^[^\x00-\x1f\x7f]*$/)
     .messages({ 'string.pattern.base': 'must not contain control characters' }),
-});
+}).id('IpRuleInput');
 
 /** A manual suppression: the reason is always `manual` and the source `admin`. */
 export const suppressionBody = Joi.object({ email: adminEmail.required() });

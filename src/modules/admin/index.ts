@@ -1,2 +1,3 @@
 /** The admin module's public face: what the composition root may use. */
 export { createAdminModule, type AdminModule } from './admin.module';
+export { adminRouteTable } from './admin.routes';

@@ -1,16 +1,16 @@
 import type { Store as LimiterStore } from 'express-rate-limit';
-import type { Router } from 'express';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/config';
 import { createLimiter } from '../../platform/http/rate-limit';
+import type { BoundTable } from '../../platform/http/route-table';
 import type { Metrics } from '../../platform/metrics';
 import type { RedisConnection } from '../../platform/redis/redis-client';
 import type { MailQueue } from '../email';
 import { createAccountController } from './account.controller';
 import { createAuthController } from './auth.controller';
 import type { AuthStore } from './auth.ports';
-import { registerOtpRoutes, registerV1Routes } from './auth.routes';
+import { authRouteTable, type AuthHandler } from './auth.routes';
 import { authenticate } from './authenticate';
 import type { CodeHasher } from './otp-code';
 import { OtpService, type SuppressionCheck } from './otp.service';
@@ -26,8 +26,8 @@ export interface AuthModule {
   users: UserService;
   /** Call after committing a change to a user or all their sessions (deletion, revoke-all): drops cached state. */
   onUserChanged(userId: string): Promise<void>;
-  /** Registers the login routes on `target` with their full paths (no mounted router). */
-  registerRoutes(target: Router): void;
+  /** The login routes (auth.routes.ts) with their handlers. */
+  routes: BoundTable<AuthHandler>;
   /** Removes stale codes, failures and expired sessions. */
   sweep(now: Date): Promise<void>;
   close(): void;
@@ -98,25 +98,24 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
   const users = new UserService(cache?.users ?? store.users);
   const limiter = (name: string, limit: number) =>
     createLimiter({ name, windowMs: 300_000, limit, metrics, store: deps.limiterStore?.(name) });
-  const routeDeps = {
-    auth: createAuthController({ otp, sessions }),
-    account: createAccountController({ users, sessions }),
-    authenticate: authenticate(sessions),
-    limiters: {
-      verify: limiter('verify', config.rateLimit.verifyPer5Min),
-      refresh: limiter('refresh', config.rateLimit.refreshPer5Min),
-    },
-    codeLength: config.otp.length,
-  };
+  const auth = createAuthController({ otp, sessions });
+  const account = createAccountController({ users, sessions });
   return {
     tokens,
     sessions,
     otp,
     users,
     onUserChanged: async (userId) => cache?.onUserChanged(userId),
-    registerRoutes(target) {
-      registerV1Routes(target, routeDeps);
-      if (deps.unversionedAliases) registerOtpRoutes(target, '/otp', routeDeps);
+    routes: {
+      table: authRouteTable({ codeLength: config.otp.length }),
+      bind: {
+        ...auth,
+        ...account,
+        verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
+        refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
+        authenticate: authenticate(sessions),
+      },
+      aliases: deps.unversionedAliases,
     },
     async sweep(now) {
       const hourAgo = new Date(now.getTime() - 3_600_000);

@@ -1,37 +1,152 @@
-import type { RequestHandler, Router } from 'express';
-import type { createAccountController } from './account.controller';
-import type { createAuthController } from './auth.controller';
-import { validateBody } from '../../platform/http/validate';
+import Joi from 'joi';
+import { problem } from '../../platform/http/openapi';
+import type { ResponseSpec, RouteTable } from '../../platform/http/route-table';
 import { otpRequestSchema, otpVerifySchema, refreshSchema } from './auth.schemas';
-import { route } from '../../platform/http/route';
+import { otpAcceptedResponse, sessionPageResponse, tokenResponse, userResponse } from './auth.responses';
 
-interface V1Deps {
-  auth: ReturnType<typeof createAuthController>;
-  account: ReturnType<typeof createAccountController>;
-  authenticate: RequestHandler;
-  limiters: { verify: RequestHandler; refresh: RequestHandler };
-  codeLength: number;
-}
+/** What the login module binds to its routes' names. */
+export type AuthHandler =
+  | 'requestCode'
+  | 'verifyCode'
+  | 'refresh'
+  | 'logout'
+  | 'me'
+  | 'listSessions'
+  | 'deleteSession'
+  | 'verifyLimiter'
+  | 'refreshLimiter'
+  | 'authenticate';
 
-/**
- * POST <prefix>/request and <prefix>/verify: registered under /v1/otp and under the card's
- * unversioned /otp. Routes are registered on the app itself, with their full paths, rather than
- * on mounted routers: every router a request passes through costs it a dispatch of its own.
- */
-export function registerOtpRoutes(target: Router, prefix: string, deps: V1Deps): void {
-  route(target, `${prefix}/request`, { post: [validateBody(otpRequestSchema), deps.auth.requestCode] });
-  route(target, `${prefix}/verify`, {
-    post: [deps.limiters.verify, validateBody(otpVerifySchema(deps.codeLength)), deps.auth.verifyCode],
-  });
-}
+const json = (schema: Joi.Schema) => ({ 'application/json': schema });
+const common: Record<string, ResponseSpec> = {
+  '400': problem('Invalid request (invalid_request, invalid_json)'),
+  '413': problem('Body too large (payload_too_large)'),
+  '415': problem('Body is not application/json (unsupported_media_type)'),
+  '403': problem('The client address is refused by an IP rule (forbidden)'),
+  '429': problem('Rate limited (rate_limited); see Retry-After'),
+  '503': problem('A dependency is unavailable (service_unavailable)'),
+};
+const unauthorized = problem('Missing, invalid or expired token, or revoked session');
+const bearer = { scheme: 'bearerAuth', check: 'authenticate' } as const;
 
-export function registerV1Routes(target: Router, deps: V1Deps): void {
-  registerOtpRoutes(target, '/v1/otp', deps);
-  route(target, '/v1/auth/refresh', {
-    post: [deps.limiters.refresh, validateBody(refreshSchema), deps.auth.refresh],
-  });
-  route(target, '/v1/auth/logout', { post: [deps.authenticate, deps.auth.logout] });
-  route(target, '/v1/users/me', { get: [deps.authenticate, deps.account.me] });
-  route(target, '/v1/sessions', { get: [deps.authenticate, deps.account.listSessions] });
-  route(target, '/v1/sessions/:id', { delete: [deps.authenticate, deps.account.deleteSession] });
+/** The login routes: flat on the app (the hot paths), the card's /otp aliases behind a flag. */
+export function authRouteTable(options: { codeLength: number }): RouteTable<AuthHandler> {
+  return {
+    routes: [
+      {
+        method: 'post',
+        path: '/v1/otp/request',
+        operationId: 'requestOtp',
+        alias: {
+          path: '/otp/request',
+          operationId: 'requestOtpUnversioned',
+          description: 'Alias of /v1/otp/request.',
+        },
+        tags: ['otp'],
+        summary: 'Send a sign-in code to an email address',
+        description:
+          'Always answers 202 with the same body for any syntactically valid address, known or not. Only the per-email resend cooldown is told (429 + Retry-After).',
+        request: { body: otpRequestSchema },
+        responses: { '202': { description: 'Accepted', content: json(otpAcceptedResponse) }, ...common },
+        handler: 'requestCode',
+      },
+      {
+        method: 'post',
+        path: '/v1/otp/verify',
+        operationId: 'verifyOtp',
+        alias: {
+          path: '/otp/verify',
+          operationId: 'verifyOtpUnversioned',
+          description: 'Alias of /v1/otp/verify.',
+        },
+        tags: ['otp'],
+        summary: 'Exchange a code for tokens',
+        description:
+          'Wrong, expired, used and locked codes all answer 401 invalid_code. The first success creates the user.',
+        limiter: 'verifyLimiter',
+        request: { body: otpVerifySchema(options.codeLength) },
+        responses: {
+          '200': { description: 'Signed in', content: json(tokenResponse) },
+          '401': problem('invalid_code'),
+          ...common,
+        },
+        handler: 'verifyCode',
+      },
+      {
+        method: 'post',
+        path: '/v1/auth/refresh',
+        operationId: 'refresh',
+        tags: ['auth'],
+        summary: 'Rotate a refresh token',
+        description:
+          'Each refresh token is single use. Presenting a rotated token within the grace window returns the same successor; later, the session is revoked (refresh_token_reused).',
+        limiter: 'refreshLimiter',
+        request: { body: refreshSchema },
+        responses: {
+          '200': { description: 'New token pair', content: json(tokenResponse) },
+          '401': problem('invalid_token, refresh_token_reused or session_expired'),
+          ...common,
+        },
+        handler: 'refresh',
+      },
+      {
+        method: 'post',
+        path: '/v1/auth/logout',
+        operationId: 'logout',
+        tags: ['auth'],
+        summary: 'Revoke the current session',
+        auth: bearer,
+        responses: { '204': { description: 'Revoked' }, '401': unauthorized, '429': common['429'] },
+        handler: 'logout',
+      },
+      {
+        method: 'get',
+        path: '/v1/users/me',
+        operationId: 'me',
+        tags: ['account'],
+        summary: 'The signed-in user',
+        auth: bearer,
+        responses: {
+          '200': { description: 'User', content: json(userResponse) },
+          '401': unauthorized,
+          '429': common['429'],
+        },
+        handler: 'me',
+      },
+      {
+        method: 'get',
+        path: '/v1/sessions',
+        operationId: 'listSessions',
+        tags: ['account'],
+        summary: "The user's active sessions, newest first",
+        auth: bearer,
+        request: {
+          query: Joi.object({
+            limit: Joi.number().integer().min(1).max(100).default(20),
+            cursor: Joi.string(),
+          }),
+          // Its 400s (a detail, no field list) predate the table: account.controller.ts checks it.
+          queryCheckedByHandler: true,
+        },
+        responses: {
+          '200': { description: 'A page of sessions', content: json(sessionPageResponse) },
+          '400': common['400'],
+          '401': unauthorized,
+        },
+        handler: 'listSessions',
+      },
+      {
+        method: 'delete',
+        path: '/v1/sessions/:id',
+        operationId: 'deleteSession',
+        tags: ['account'],
+        summary: 'Revoke one of your sessions',
+        auth: bearer,
+        // A malformed id answers 404 like an unknown one (account.controller.ts), not 400.
+        request: { params: Joi.object({ id: Joi.string().meta({ format: 'uuid' }) }) },
+        responses: { '204': { description: 'Revoked' }, '401': unauthorized, '404': problem('not_found') },
+        handler: 'deleteSession',
+      },
+    ],
+  };
 }

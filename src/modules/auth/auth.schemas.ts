@@ -6,14 +6,18 @@ const email = Joi.string()
   .max(254)
   .required()
   .custom((value: string, helpers) => normalizeEmail(value) ?? helpers.error('string.email'))
+  .meta({ format: 'email' })
   .messages({ 'string.email': 'must be a valid email address', 'string.base': 'must be a string' });
 
 const locale = Joi.string()
   .max(35)
   .pattern(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/)
+  .example('en')
+  .example('es-MX')
   .messages({ 'string.pattern.base': 'must be a language tag such as en or es-MX' });
 
-export const otpRequestSchema = Joi.object({ email, locale });
+/** Each `.id()` names the schema's component in the OpenAPI document. */
+export const otpRequestSchema = Joi.object({ email, locale }).id('OtpRequest');
 
 export const otpVerifySchema = (codeLength: number) =>
   Joi.object({
@@ -22,7 +26,7 @@ export const otpVerifySchema = (codeLength: number) =>
       .required()
       .pattern(new RegExp(`^\\d{${codeLength}}$`))
       .messages({ 'string.pattern.base': `must be ${codeLength} digits`, 'string.base': 'must be a string' }),
-  });
+  }).id('OtpVerify');
 
 export const refreshSchema = Joi.object({
   refreshToken: Joi.string()
@@ -30,4 +34,4 @@ export const refreshSchema = Joi.object({
     .max(128)
     .pattern(/^[A-Za-z0-9_-]+$/)
     .messages({ 'string.pattern.base': 'is not a refresh token' }),
-});
+}).id('RefreshRequest');

@@ -4,3 +4,5 @@ export { userView } from './auth.views';
 export type { SuppressionCheck } from './otp.service';
 export { CodeHasher, createCodeMinter } from './otp-code';
 export { createAuthModule, type AuthModule, type AuthModuleDeps } from './auth.module';
+export { authRouteTable } from './auth.routes';
+export { userResponse } from './auth.responses';

@@ -1,9 +1,9 @@
 import type { Store as LimiterStore } from 'express-rate-limit';
-import type { Router } from 'express';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/config';
 import { createLimiter } from '../../platform/http/rate-limit';
+import type { BoundTable } from '../../platform/http/route-table';
 import type { Metrics } from '../../platform/metrics';
 import type { RedisConnection } from '../../platform/redis/redis-client';
 import { DeliveryService } from './delivery.service';
@@ -15,7 +15,7 @@ import { createMemoryMailQueue, type RetryPolicy } from './queue/memory-mail-que
 import { SuppressionService } from './suppression.service';
 import { createMailerFromConfig } from './transports/mailer-factory';
 import { createWebhooksController } from './webhooks/webhooks.controller';
-import { createWebhooksRouter } from './webhooks/webhooks.routes';
+import { webhookBindings, webhookRouteTable, type WebhookHandler } from './webhooks/webhooks.routes';
 import { createWebhookVerifiers } from './webhooks/verifiers';
 import type { CertificateFetcher } from './webhooks/sns-certificates';
 
@@ -29,7 +29,7 @@ export interface EmailModule {
   deliveries: DeliveryService;
   emailEvents: EmailEventService;
   /** POST /v1/webhooks/{provider}: raw body, their own limiter, before the JSON parser. */
-  webhooks: Router;
+  webhooks: BoundTable<WebhookHandler>;
   /** Drops the email history older than `cutoff` (the sweep). */
   sweep(cutoff: Date): Promise<void>;
   close(): Promise<void>;
@@ -100,7 +100,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
   });
   const emailEvents = new EmailEventService({ store, clock, logger, metrics, emailHash });
   // Providers post in bursts from few IPs: a budget of their own.
-  const webhooks = createWebhooksRouter({
+  const bind = webhookBindings({
     verifiers: createWebhookVerifiers(config.webhooks, clock, deps.snsCertificateFetcher),
     controller: createWebhooksController({ events: emailEvents, logger }),
     limiter: createLimiter({
@@ -117,7 +117,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
     suppressions,
     deliveries: new DeliveryService({ repos: store }),
     emailEvents,
-    webhooks,
+    webhooks: { table: webhookRouteTable, bind },
     async sweep(cutoff) {
       await store.emailEvents.deleteBefore(cutoff);
       await store.emailMessages.deleteBefore(cutoff);

@@ -7,3 +7,4 @@ export type { CertificateFetcher } from './webhooks/sns-certificates';
 export type { RetryPolicy } from './queue/memory-mail-queue';
 export { resolveLocale } from './templates/otp-email.template';
 export { createEmailModule, type EmailModule, type EmailModuleDeps } from './email.module';
+export { webhookRouteTable } from './webhooks/webhooks.routes';

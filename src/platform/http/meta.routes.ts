@@ -1,11 +1,13 @@
 import { Router, type RequestHandler } from 'express';
+import Joi from 'joi';
 import type SwaggerUi from 'swagger-ui-express';
 import { AppError } from '../errors/app-error';
 import type { Metrics } from '../metrics';
 import { safeEqual } from '../secrets';
 import { withTimeout } from '../timeout';
 import { docsSecurityHeaders } from './security';
-import { route } from './route';
+import { problem } from './openapi';
+import { mountRoutes, type RouteTable } from './route-table';
 
 /**
  * The paths createMetaRouter serves, matched as Express matches routes (any case, an optional
@@ -23,16 +25,104 @@ export interface ReadinessCheck {
   check(): Promise<'ok' | 'degraded'>;
 }
 
+const health = Joi.object({
+  status: Joi.string().valid('ok', 'degraded').required(),
+  checks: Joi.object().pattern(/.*/, Joi.string()),
+})
+  .unknown()
+  .id('Health');
+
+const jwks = Joi.object({
+  keys: Joi.array()
+    .items(
+      Joi.object({
+        kty: Joi.string().valid('OKP').required(),
+        crv: Joi.string().valid('Ed25519').required(),
+        x: Joi.string().required(),
+        kid: Joi.string().required(),
+        alg: Joi.string().valid('EdDSA').required(),
+        use: Joi.string().valid('sig'),
+      }).unknown(),
+    )
+    .required(),
+})
+  .unknown()
+  .id('Jwks');
+
+type MetaHandler = 'live' | 'ready' | 'jwks' | 'metrics' | 'openapi';
+
+/** Probes, metrics, JWKS and this document: before the limiter and the body parser. */
+export const metaRouteTable: RouteTable<MetaHandler> = {
+  routes: [
+    {
+      method: 'get',
+      path: '/health/live',
+      operationId: 'live',
+      tags: ['meta'],
+      summary: 'Liveness',
+      responses: { '200': { description: 'Alive', content: { 'application/json': health } } },
+      handler: 'live',
+    },
+    {
+      method: 'get',
+      path: '/health/ready',
+      operationId: 'ready',
+      tags: ['meta'],
+      summary: 'Readiness: 503 names the failing dependency',
+      responses: {
+        '200': { description: 'Ready', content: { 'application/json': health } },
+        '503': problem('not ready'),
+      },
+      handler: 'ready',
+    },
+    {
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      operationId: 'jwks',
+      tags: ['meta'],
+      summary: 'Public keys that verify access tokens',
+      responses: { '200': { description: 'JWK set', content: { 'application/json': jwks } } },
+      handler: 'jwks',
+    },
+    {
+      method: 'get',
+      path: '/metrics',
+      operationId: 'metrics',
+      tags: ['meta'],
+      summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)',
+      // The handler checks the token (only when METRICS_TOKEN is set).
+      auth: { scheme: 'metricsToken' },
+      responses: {
+        '200': { description: 'Prometheus text format', content: { 'text/plain': { type: 'string' } } },
+        '401': problem('unauthorized'),
+      },
+      handler: 'metrics',
+    },
+    {
+      method: 'get',
+      path: '/v1/openapi.json',
+      operationId: 'openapi',
+      tags: ['meta'],
+      summary: 'This document',
+      responses: {
+        '200': { description: 'OpenAPI 3.1', content: { 'application/json': { type: 'object' } } },
+      },
+      handler: 'openapi',
+    },
+  ],
+};
+
 export function createMetaRouter(deps: {
   jwks: () => Promise<unknown>;
   metrics: Metrics;
   metricsToken?: string;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
-  openapi: object;
+  /** The document, or a function building it (on the first request for it). */
+  openapi: object | (() => object);
 }): Router {
   const router = Router();
-  route(router, '/health/live', { get: [(_req, res) => void res.json({ status: 'ok' })] });
+  const openapi = typeof deps.openapi === 'function' ? deps.openapi : () => deps.openapi as object;
 
   const ready: RequestHandler = async (_req, res) => {
     const checks: Record<string, string> = {};
@@ -53,16 +143,6 @@ export function createMetaRouter(deps: {
     const degraded = Object.values(checks).includes('degraded');
     res.json({ status: degraded ? 'degraded' : 'ok', checks });
   };
-  route(router, '/health/ready', { get: [ready] });
-
-  route(router, '/.well-known/jwks.json', {
-    get: [
-      async (_req, res) => {
-        res.setHeader('Cache-Control', 'public, max-age=300');
-        res.json(await deps.jwks());
-      },
-    ],
-  });
 
   const metrics: RequestHandler = async (req, res, next) => {
     if (deps.metricsToken) {
@@ -75,16 +155,27 @@ export function createMetaRouter(deps: {
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   };
-  route(router, '/metrics', { get: [metrics] });
 
-  route(router, '/v1/openapi.json', { get: [(_req, res) => void res.json(deps.openapi)] });
+  mountRoutes(router, {
+    table: metaRouteTable,
+    bind: {
+      live: (_req, res) => void res.json({ status: 'ok' }),
+      ready,
+      jwks: async (_req, res) => {
+        res.setHeader('Cache-Control', 'public, max-age=300');
+        res.json(await deps.jwks());
+      },
+      metrics,
+      openapi: (_req, res) => void res.json(openapi()),
+    },
+  });
   // Swagger UI is loaded on the first visit to /docs: the package and its assets cost every
   // instance about 16 MB of memory, and most production instances never serve the page.
   let docs: Router | undefined;
   const loadDocs = (): Router => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const swaggerUi = require('swagger-ui-express') as typeof SwaggerUi;
-    return Router().use(swaggerUi.serve, swaggerUi.setup(deps.openapi, { customSiteTitle: 'otp-login-api' }));
+    return Router().use(swaggerUi.serve, swaggerUi.setup(openapi(), { customSiteTitle: 'otp-login-api' }));
   };
   router.use('/docs', docsSecurityHeaders, (req, res, next) => {
     docs ??= loadDocs();
