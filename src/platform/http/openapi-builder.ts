@@ -1,5 +1,5 @@
 import type Joi from 'joi';
-import parse from 'joi-to-json';
+import type JoiToJson from 'joi-to-json';
 import type { ResponseSpec, RouteSpec, RouteTable, SchemaSpec } from './route-table';
 
 type Json = Record<string, unknown>;
@@ -34,6 +34,9 @@ function tidy(node: unknown): void {
 
 /** Converts Joi to OpenAPI 3.1 schemas; a schema with an `.id()` becomes a named component. */
 function converter(components: Json) {
+  // Loaded when a document is built (first GET /v1/openapi.json or /docs): it brings lodash.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const parse = require('joi-to-json') as typeof JoiToJson;
   return (spec: SchemaSpec): Json => {
     if (typeof spec === 'string') return { $ref: `#/components/schemas/${spec}` };
     if (!isJoi(spec)) return spec as Json;
