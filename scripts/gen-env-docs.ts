@@ -25,6 +25,15 @@ export function describeEnv(): Array<{ name: string; description: string; defaul
   }));
 }
 
+/**
+ * A value as dotenv reads it back unchanged: an unquoted `#` starts a comment (`#2563eb` would
+ * read as empty), and spaces or quotes would be trimmed or eaten, so such values are quoted.
+ */
+export function envValue(value: string): string {
+  if (!/[#\s"'`\\]/.test(value)) return value;
+  return value.includes('"') ? `'${value}'` : `"${value}"`;
+}
+
 export function renderEnvExample(): string {
   const lines = [
     '# otp-login-api configuration. Every variable is optional in development;',
@@ -34,7 +43,7 @@ export function renderEnvExample(): string {
   ];
   for (const v of describeEnv()) {
     lines.push(`# ${v.description}`);
-    lines.push(`${v.name}=${v.default}`);
+    lines.push(`${v.name}=${envValue(v.default)}`);
     lines.push('');
   }
   return lines.join('\n');

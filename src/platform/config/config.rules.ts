@@ -44,6 +44,10 @@ const production: CrossFieldRule = (c, env) => {
   if (!c.metricsToken) problems.push('METRICS_TOKEN is required in production');
   else if (c.metricsToken.length < 16 || /change.?me/i.test(c.metricsToken))
     problems.push('METRICS_TOKEN must be at least 16 characters and not a placeholder');
+  // .env.docker.example marks what must be replaced with CHANGE_ME; such a key is public.
+  c.adminApiKeys.forEach((key, i) => {
+    if (/change.?me/i.test(key)) problems.push(`ADMIN_API_KEYS entry ${i + 1} is a placeholder; replace it`);
+  });
   return problems;
 };
 
