@@ -14,6 +14,7 @@ import { Client } from 'pg';
 import { createClient } from 'redis';
 import { buildContainer } from '../src/composition-root';
 import { loadConfig } from '../src/platform/config/config';
+import { describeStorage } from '../src/platform/config/describe-storage';
 import { createLogger } from '../src/platform/logger';
 import type { Mailer, OutgoingEmail } from '../src/modules/email/email.ports';
 import { freePort, sleep, startPrivateRedis } from '../tests/helpers/private-redis';
@@ -216,6 +217,7 @@ async function main() {
   // Sessions to refresh and read, signed in through the same code paths (no Redis needed here).
   const mailer = captureMailer();
   const setupConfig = loadConfig({ ...env, REDIS_URL: '', NODE_ENV: 'test', EMAIL_TRANSPORT: 'console' });
+  console.log(`database: ${describeStorage(setupConfig.storage)}`);
   const setup = await buildContainer(setupConfig, {
     mailer,
     logger: createLogger({ level: 'error', silent: true }),

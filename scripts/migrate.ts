@@ -2,12 +2,14 @@
 import 'dotenv/config';
 import { join } from 'node:path';
 import { loadConfig } from '../src/platform/config/config';
+import { describeStorage } from '../src/platform/config/describe-storage';
 import { createPgliteClient } from '../src/platform/sql/pglite-client';
 import { createPostgresClient } from '../src/platform/sql/postgres-client';
 import { migrateSql } from '../src/store/sql/sql-store';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  console.log(`database: ${describeStorage(config.storage)}`);
   if (config.storage.kind === 'mongo') {
     console.log('MongoDB has no SQL migrations; run `npm run db:indexes` to sync indexes.');
     return;

@@ -7,12 +7,14 @@
  */
 import 'dotenv/config';
 import { loadConfig } from '../src/platform/config/config';
+import { describeStorage } from '../src/platform/config/describe-storage';
 import { syncIndexes } from '../src/store/mongo/mongo-indexes';
 import { createModels } from '../src/store/mongo/mongo-models';
 import { connectMongo } from '../src/store/mongo/mongo-store';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  console.log(`database: ${describeStorage(config.storage)}`);
   if (config.storage.kind !== 'mongo') {
     console.error('DATABASE_URL is not a mongodb:// or mongodb+srv:// URL; nothing to do.');
     process.exit(1);
