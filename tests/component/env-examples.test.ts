@@ -34,7 +34,7 @@ describe('the example environment files', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('when .env.example is copied to .env, then the app starts from it and answers /health/ready', async () => {
-    const env = { ...loadExample('.env.example', dir), DATA_DIR: join(dir, 'data') };
+    const env: Record<string, string> = { ...loadExample('.env.example', dir), DATA_DIR: join(dir, 'data') };
     expect(env.EMAIL_PRIMARY_COLOR).toBe('#2563eb');
     const container = await buildContainer(loadConfig(env));
     try {
