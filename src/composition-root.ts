@@ -30,6 +30,7 @@ import { createLogger } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { deriveKey, hmacHex } from './platform/secrets';
 import { createRedisFeatures } from './redis-features';
+import { connectError } from './platform/sql/connect-error';
 import { createStore } from './store/create-store';
 import type { Store } from './store/store';
 
@@ -116,8 +117,10 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
   const emailHash = (email: string) => hmacHex(logKey, email).slice(0, 16);
   const featureFlags = new FeatureFlags(config.featureFlags, deriveKey(secret, 'feature-flag-buckets'));
 
-  const store = overrides.store ?? (await createStore(config));
-  await store.migrate();
+  // A failure names the database tried and the driver's reason (platform/sql/connect-error.ts).
+  const failedStart = (err: unknown) => Promise.reject(connectError(config.storage, err));
+  const store = overrides.store ?? (await createStore(config).catch(failedStart));
+  await store.migrate().catch(failedStart);
   // With REDIS_URL: cached sessions, shared limits and the durable queue (docs/redis.md).
   const redis = createRedisFeatures(config, { logger, metrics });
   const limiterStore = redis?.limiterStore;

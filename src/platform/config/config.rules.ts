@@ -109,10 +109,29 @@ const ipLists: CrossFieldRule = (_c, env) =>
     cidrs.filter((e) => !parseIpNetwork(e)).map((e) => `${name}: "${e}" is not an IP address or CIDR`),
   );
 
+const DATABASE_SCHEMES = ['postgres:', 'postgresql:', 'mongodb:', 'mongodb+srv:'];
+
+/** A URL of another database (mysql://) or no URL at all is refused; a problem never echoes the URL. */
+const databaseUrls: CrossFieldRule = (_c, env) =>
+  (
+    [
+      ['POSTGRESQL_URL', env.POSTGRESQL_URL],
+      ['DATABASE_URL', env.DATABASE_URL],
+    ] as const
+  ).flatMap(([name, url]) => {
+    if (!url) return [];
+    const scheme = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(url)?.[1]?.toLowerCase();
+    if (!scheme || !URL.canParse(url)) return [`${name} is not a URL (expected scheme://host/database)`];
+    if (DATABASE_SCHEMES.includes(scheme)) return [];
+    const supported = DATABASE_SCHEMES.map((s) => `${s}//`).join(', ');
+    return [`${name}: ${scheme}// is not supported; use one of ${supported}`];
+  });
+
 /** In the order their problems are listed. */
 export const crossFieldRules: readonly CrossFieldRule[] = [
   secretLength,
   tlsPair,
+  databaseUrls,
   production,
   emailProviders,
   adminKeys,
