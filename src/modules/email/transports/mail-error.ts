@@ -11,3 +11,21 @@ export class MailError extends Error {
   }
   readonly retryAfterMs?: number;
 }
+
+const ADDRESS = /<?[^\s<>@"']+@[^\s<>@"']+\.[^\s<>@"']+>?/g;
+/** A digit run as long as a code (6–10 digits; SMTP replies use 3-digit and x.y.z codes). */
+const CODE_LIKE = /\b\d{6,10}\b/g;
+
+/**
+ * A transport's own words for a log line: its error code and reply, with any address and
+ * anything shaped like a code masked, at most 300 characters.
+ */
+export function maskedReason(code: unknown, text: unknown): string {
+  const masked = String(text ?? '')
+    .replace(ADDRESS, '<address>')
+    .replace(CODE_LIKE, '******')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
+  return [code, masked].filter((p) => p !== undefined && p !== '').join(': ');
+}

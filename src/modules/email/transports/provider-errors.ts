@@ -1,4 +1,4 @@
-import { MailError } from './mail-error';
+import { MailError, maskedReason } from './mail-error';
 
 /** Reads a Retry-After header (delta-seconds or an HTTP date) as milliseconds from `now`. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
@@ -22,7 +22,7 @@ export function mailErrorForStatus(
   options: { retryAfter?: unknown; detail?: string } = {},
 ): MailError {
   const transient = status === 408 || status === 429 || status === 401 || status === 403 || status >= 500;
-  const detail = options.detail ? `: ${options.detail.slice(0, 200)}` : '';
+  const detail = options.detail ? `: ${maskedReason(undefined, options.detail).slice(0, 200)}` : '';
   return new MailError(`${provider} answered ${status}${detail}`, !transient, {
     retryAfterMs: transient ? parseRetryAfter(options.retryAfter) : undefined,
   });

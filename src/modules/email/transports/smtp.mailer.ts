@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { MailError } from './mail-error';
+import { MailError, maskedReason } from './mail-error';
 import type { Mailer } from '../email.ports';
 
 export interface SmtpOptions {
@@ -43,9 +43,12 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
         });
         return { messageId: info.messageId, provider: 'smtp' };
       } catch (err) {
-        const code = (err as { responseCode?: number }).responseCode;
+        const e = err as { responseCode?: number; code?: string; response?: string; message?: string };
+        const code = e.responseCode;
+        // nodemailer's code (ECONNECTION, EAUTH, EENVELOPE) and the server's reply say why.
+        const reason = maskedReason(e.code, e.response ?? e.message);
         throw new MailError(
-          `smtp send failed${code ? ` (${code})` : ''}`,
+          `smtp send failed${code ? ` (${code})` : ''}: ${reason}`,
           code !== undefined && code >= 500,
           {
             cause: err,
