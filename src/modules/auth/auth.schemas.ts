@@ -1,11 +1,15 @@
 import Joi from 'joi';
 import { normalizeEmail } from '../../platform/email-address';
 
-/** The email is validated and canonicalised in one step, so lookup and delivery use the same form. */
+/**
+ * The email is validated and canonicalised in one step, so lookup and delivery use the same form.
+ * Surrounding whitespace is trimmed first: users paste addresses with it (the bodies are
+ * validated with convert off, so the custom step does the trimming).
+ */
 const email = Joi.string()
   .max(254)
   .required()
-  .custom((value: string, helpers) => normalizeEmail(value) ?? helpers.error('string.email'))
+  .custom((value: string, helpers) => normalizeEmail(value.trim()) ?? helpers.error('string.email'))
   .meta({ format: 'email' })
   .messages({ 'string.email': 'must be a valid email address', 'string.base': 'must be a string' });
 
