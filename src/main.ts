@@ -3,23 +3,37 @@ import { createApp } from './app';
 import { buildContainer } from './composition-root';
 import { boot } from './platform/boot';
 import { loadConfig } from './platform/config/config';
+import { describeStorage, withoutPassword } from './platform/config/describe-storage';
+import { createLogger } from './platform/logger';
 import { closeServer, createServer, listen } from './platform/http/server';
 
-/** loadConfig → buildContainer → listen; graceful shutdown on SIGTERM/SIGINT (platform/boot). */
+/**
+ * loadConfig → buildContainer → listen, with a line per phase so a slow or stuck start shows
+ * where it is; graceful shutdown on SIGTERM/SIGINT (platform/boot).
+ */
 boot({
   configure: () => loadConfig(process.env),
   async start(config) {
-    const container = await buildContainer(config);
-    const { logger } = container;
+    const logger = createLogger({ level: config.logLevel });
+    const phase = (message: string, fields: Record<string, unknown> = {}) =>
+      logger.info(message, { event: 'server.starting', ...fields });
+    phase('configuration loaded', { env: config.env });
+    phase(`database: opening ${describeStorage(config.storage)} and applying migrations`);
+    const container = await buildContainer(config, { logger });
+    phase('database ready', { storage: container.store.kind });
+    phase(
+      config.redis.enabled
+        ? `redis: ${config.redis.url ? withoutPassword(config.redis.url) : 'cluster'}`
+        : 'redis: off (one instance; limits and the mail queue live in memory)',
+    );
+    phase(`mail transport: ${container.mailer.name}`);
     const app = createApp(container);
     const server = createServer(app, { tls: config.tls });
     const port = await listen(server, config.port, config.host);
-    logger.info('listening', {
-      event: 'server.started',
-      port,
-      storage: container.store.kind,
-      transport: container.mailer.name,
-    });
+    const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host;
+    const url = `${config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    logger.info(`listening on ${url}`, { event: 'server.started', port, url });
+    logger.info(`docs at ${url}/docs`, { event: 'server.started' });
 
     const sweep = setInterval(
       () => container.sweep().catch((err) => logger.warn('sweep failed', { error: String(err) })),
