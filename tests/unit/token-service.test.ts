@@ -70,7 +70,7 @@ describe('TokenService access tokens', () => {
   it.each([
     ['just before expiry', TTL - 1, 'valid'],
     ['59 s past expiry (inside the 60 s leeway)', TTL + 59, 'valid'],
-    ['61 s past expiry', TTL + 61, '401 invalid_token'],
+    ['61 s past expiry', TTL + 61, '401 token_expired'],
   ])(
     'when checked %s, then it is %s (fresh and cached verifications agree)',
     async (_case, later, expected) => {

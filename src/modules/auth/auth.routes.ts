@@ -26,7 +26,9 @@ const common: Record<string, ResponseSpec> = {
   '429': problem('Rate limited (rate_limited); see Retry-After'),
   '503': problem('A dependency is unavailable (service_unavailable)'),
 };
-const unauthorized = problem('Missing, invalid or expired token, or revoked session');
+const unauthorized = problem(
+  'unauthorized, invalid_token, session_expired, or token_expired (refresh and retry)',
+);
 const bearer = { scheme: 'bearerAuth', check: 'authenticate' } as const;
 
 /** The login routes: flat on the app (the hot paths), the card's /otp aliases behind a flag. */

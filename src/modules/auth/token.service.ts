@@ -6,7 +6,7 @@ import {
   randomBytes,
   createHash,
 } from 'node:crypto';
-import { exportJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { errors, exportJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { v4 as uuidv4 } from 'uuid';
 import { AppError } from '../../platform/errors/app-error';
@@ -90,7 +90,10 @@ export class TokenService {
       .sign(key.privateKey);
   }
 
-  /** Returns the token's claims or throws 401 invalid_token; never a 500 for any input. */
+  /**
+   * Returns the token's claims or throws 401 invalid_token, or 401 token_expired past `exp` plus
+   * the 60 s leeway; never a 500 for any input.
+   */
   async verifyAccessToken(token: string): Promise<AccessClaims> {
     const nowMs = this.options.clock.now().getTime();
     const cached = this.verified.get(token);
@@ -118,8 +121,9 @@ export class TokenService {
           requiredClaims: ['exp', 'iat', 'sub', 'jti', 'sid'],
         },
       ));
-    } catch {
-      throw invalidToken();
+    } catch (err) {
+      // Only a token that is otherwise valid reaches the exp check: its signature was verified.
+      throw err instanceof errors.JWTExpired ? new AppError('token_expired') : invalidToken();
     }
     if (
       typeof payload.sub !== 'string' ||

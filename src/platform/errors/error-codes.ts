@@ -11,6 +11,8 @@ export const ERRORS = {
   rate_limited: { status: 429, title: 'Too many requests' },
   invalid_code: { status: 401, title: 'The code is wrong, expired or already used' },
   invalid_token: { status: 401, title: 'The token is not valid' },
+  /** Same status as invalid_token so old clients behave alike; new ones refresh instead of signing out. */
+  token_expired: { status: 401, title: 'The access token has expired; refresh it' },
   refresh_token_reused: {
     status: 401,
     title: 'The refresh token was already used; the session has been revoked',
