@@ -1,22 +1,19 @@
 /**
- * Writes every email template in every locale to email-preview/<locale>.html and .txt, to open in a
- * browser or paste into an email testing tool. Run with `npx tsx scripts/email-preview.ts`.
+ * Writes every email template in every locale to email-preview/<locale>.html and .txt (or the
+ * folder given as the first argument), to open in a browser or paste into an email testing
+ * tool, branded by the configured EMAIL_PRODUCT_NAME, EMAIL_PRIMARY_COLOR, EMAIL_LOGO_URL and
+ * EMAIL_SUPPORT_ADDRESS (.env is read). Run with `npm run email:preview`.
  */
+import 'dotenv/config';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  SUPPORTED_LOCALES,
-  renderOtpEmail,
-  type EmailBrand,
-} from '../src/modules/email/templates/otp-email.template';
+import { SUPPORTED_LOCALES, renderOtpEmail } from '../src/modules/email/templates/otp-email.template';
+import { loadConfig } from '../src/platform/config/config';
 
-const OUT_DIR = resolve(__dirname, '..', 'email-preview');
+const OUT_DIR = resolve(process.argv[2] ?? join(__dirname, '..', 'email-preview'));
 
-const brand: EmailBrand = {
-  productName: 'Acme Cloud',
-  primaryColor: '#2563eb',
-  supportEmail: 'support@acme.example',
-};
+const { brand } = loadConfig(process.env).email;
+console.log(`brand: ${brand.productName}, ${brand.primaryColor}, logo ${brand.logoUrl ?? 'none'}`);
 
 mkdirSync(OUT_DIR, { recursive: true });
 for (const locale of SUPPORTED_LOCALES) {
