@@ -43,7 +43,8 @@ describe('the example environment files', () => {
     } finally {
       await container.close();
     }
-  });
+    // A fresh PGlite folder runs initdb: slow on a loaded machine.
+  }, 120_000);
 
   it('when .env.docker.example still holds its CHANGE_ME placeholders, then production refuses each one', () => {
     const problems = problemsOf(loadExample('.env.docker.example', dir)).join('\n');
