@@ -31,7 +31,7 @@ export interface UpdateResult {
 /**
  * The few collection operations the repositories use, bound to one connection and, inside a
  * transaction, to its session. Repositories build filters and updates and hand them here, so
- * the same repositories run against MongoDB and, in tests/mongo, against a recorder that
+ * the same repositories run against MongoDB and, in tests/integration/mongo, against a recorder that
  * checks every filter against the declared indexes.
  */
 export interface MongoOps {

@@ -4,7 +4,7 @@ import mongoose, { Schema, type Connection, type Model, type SchemaOptions } fro
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
  * plus `otplocks` for the per-email lock SQL takes with an advisory lock. Every index is
  * declared here and nowhere else: `migrate()` (outside production) and
- * `npm run db:indexes` (at deploy time) create exactly these, and tests/mongo/schema.test.ts
+ * `npm run db:indexes` (at deploy time) create exactly these, and tests/integration/mongo/schema.test.ts
  * holds them to the table of docs/mongodb.md and to the filters the repositories build.
  */
 
