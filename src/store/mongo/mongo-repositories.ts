@@ -7,15 +7,7 @@ import {
 } from '../../modules/email/repositories/mongo/mail.repository';
 import { guardRepository } from '../../platform/mongo/mongo-guard';
 import type { MongoOps } from '../../platform/mongo/mongo-ops';
-import {
-  createMongoAuthFailureRepository,
-  createMongoOtpRepository,
-} from '../../modules/auth/repositories/mongo/otp.repository';
-import {
-  createMongoRefreshTokenRepository,
-  createMongoSessionRepository,
-} from '../../modules/auth/repositories/mongo/session.repository';
-import { createMongoUserRepository } from '../../modules/auth/repositories/mongo/user.repository';
+import { mongoAuthRepositories } from '../../modules/auth/repositories/mongo/login-rules';
 
 /**
  * Every repository port over one set of collection operations (the connection, or one
@@ -24,11 +16,7 @@ import { createMongoUserRepository } from '../../modules/auth/repositories/mongo
  */
 export function createMongoRepositories(ops: MongoOps): Repositories {
   return {
-    users: guardRepository('users', createMongoUserRepository(ops)),
-    otps: guardRepository('otps', createMongoOtpRepository(ops)),
-    authFailures: guardRepository('authFailures', createMongoAuthFailureRepository(ops)),
-    sessions: guardRepository('sessions', createMongoSessionRepository(ops)),
-    refreshTokens: guardRepository('refreshTokens', createMongoRefreshTokenRepository(ops)),
+    ...mongoAuthRepositories(ops),
     suppressions: guardRepository('suppressions', createMongoSuppressionRepository(ops)),
     emailMessages: guardRepository('emailMessages', createMongoEmailMessageRepository(ops)),
     emailEvents: guardRepository('emailEvents', createMongoEmailEventRepository(ops)),
