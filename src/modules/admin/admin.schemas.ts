@@ -8,8 +8,10 @@ import { parseIpNetwork } from '../ip-rules';
  * that is not listed (say `?api_key=`) is a 400, never silently read.
  */
 const limit = Joi.number().integer().min(1).max(100).default(20);
+// A cursor carries the last entry's key: for suppressions the address itself (up to 254
+// characters), so up to about 380 characters once encoded.
 const cursor = Joi.string()
-  .max(200)
+  .max(512)
   .pattern(/^[A-Za-z0-9_-]+$/)
   .description('nextCursor of the previous page')
   .messages({ 'string.pattern.base': 'is not a cursor this API returned' });
