@@ -114,7 +114,8 @@ export const mongoOnlyStepsSuite: ContractSuite = ({ test: run, capabilities }) 
     });
 
     describe('authFailures', () => {
-      test('when failures are recorded, then countSince and oldestSince filter by email, IP and time', async (s) => {
+      // countSince on the same rows is the shared authFailures suite's case; this one adds oldestSince.
+      test('when failures are recorded, then oldestSince filters by email, IP and time', async (s) => {
         const email = uniqueEmail('fail');
         const ip = uniqueIp();
         const t0 = now();
@@ -122,11 +123,6 @@ export const mongoOnlyStepsSuite: ContractSuite = ({ test: run, capabilities }) 
         await s.authFailures.record({ email: uniqueEmail('fail-other'), ip, at: plus(t0, 3 * SECOND) });
 
         const before = plus(t0, -1);
-        expect(await s.authFailures.countSince({ email }, before)).toBe(3);
-        expect(await s.authFailures.countSince({ email }, t0)).toBe(2);
-        expect(await s.authFailures.countSince({ ip }, before)).toBe(4);
-        expect(await s.authFailures.countSince({ email, ip }, before)).toBe(3);
-        expect(await s.authFailures.countSince({ email: uniqueEmail('none') }, before)).toBe(0);
 
         expect(await s.authFailures.oldestSince({ email }, before)).toEqual(t0);
         expect(await s.authFailures.oldestSince({ email }, t0)).toEqual(plus(t0, SECOND));
