@@ -34,7 +34,8 @@ const pglite: StoreAdapter = {
   async open() {
     const { createTestPglite } = await import('../helpers/pglite');
     const { createSqlStore } = await import('../../src/store/sql/sql-store');
-    const store = createSqlStore(await createTestPglite());
+    // From initdb's output: the contract applies every migration to an empty database.
+    const store = createSqlStore(await createTestPglite('initdb'));
     return { store, cleanup: () => store.close() };
   },
 };

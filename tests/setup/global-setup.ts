@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initdbDump } from './pglite-environment';
+import { initdbDump, migratedDump } from './pglite-environment';
 import { probeServices, REQUIRED_UNDER_CI, SERVICE_NAMES } from './services';
 
 /**
@@ -9,7 +9,8 @@ import { probeServices, REQUIRED_UNDER_CI, SERVICE_NAMES } from './services';
  * and hands the answer to every test file through TEST_SERVICES_FILE. Under CI a missing
  * PostgreSQL or Redis fails the run here; MongoDB may be missing (its suites are skipped and
  * the teardown says why). Also writes the PGlite initdb dump every in-memory test database
- * starts from (TEST_PGLITE_DUMP, read by tests/setup/pglite-environment.ts).
+ * starts from, and the same with our migrations applied (TEST_PGLITE_DUMP and
+ * TEST_PGLITE_MIGRATED_DUMP, read by tests/setup/pglite-environment.ts).
  */
 export default async function globalSetup(): Promise<void> {
   const report = await probeServices();
@@ -25,6 +26,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_SERVICES_FILE = file;
   // One initdb for the whole run: every worker (a recycled one too) starts its PGlites from it.
   const dump = join(dir, 'pglite-initdb.tar');
-  writeFileSync(dump, await initdbDump());
+  const initdb = await initdbDump();
+  writeFileSync(dump, initdb);
   process.env.TEST_PGLITE_DUMP = dump;
+  const migrated = join(dir, 'pglite-migrated.tar');
+  writeFileSync(migrated, await migratedDump(initdb));
+  process.env.TEST_PGLITE_MIGRATED_DUMP = migrated;
 }
