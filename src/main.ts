@@ -3,6 +3,7 @@ import { createApp } from './app';
 import { buildContainer } from './composition-root';
 import { boot } from './platform/boot';
 import { loadConfig } from './platform/config/config';
+import { retiredSettingWarnings } from './platform/config/retired-settings';
 import { describeStorage, withoutPassword } from './platform/config/describe-storage';
 import { createLogger } from './platform/logger';
 import { closeServer, createServer, listen } from './platform/http/server';
@@ -18,6 +19,8 @@ boot({
     const phase = (message: string, fields: Record<string, unknown> = {}) =>
       logger.info(message, { event: 'server.starting', ...fields });
     phase('configuration loaded', { env: config.env });
+    for (const warning of retiredSettingWarnings(process.env))
+      logger.warn(warning, { event: 'config.retired' });
     phase(`database: opening ${describeStorage(config.storage)} and applying migrations`);
     const container = await buildContainer(config, { logger });
     phase('database ready', { storage: container.store.kind });

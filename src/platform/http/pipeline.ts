@@ -12,6 +12,13 @@ import { requestId, requestLogger } from './request-context';
 import { apiSecurityHeaders, requestHasBody, requireJsonBody } from './security';
 import { series } from './fast-path';
 
+/**
+ * The largest JSON body accepted (413 `payload_too_large` beyond it). The API's bodies are an
+ * address and a code or a token, well under 1 KiB; the webhooks parse their own (1 MB). A
+ * constant, not a setting: raising it only widens what a client can make the parser hold.
+ */
+export const JSON_BODY_LIMIT = '8kb';
+
 /** The platform's middlewares, built from config; createApp mounts them in order. */
 export interface HttpPipeline {
   /** On every request, as one layer: request id, security headers, `guard`, request log, CORS. */
@@ -25,7 +32,7 @@ export interface HttpPipeline {
 }
 
 export function createHttpPipeline(deps: {
-  config: Pick<Config, 'corsOrigins' | 'bodyLimit' | 'rateLimit'>;
+  config: Pick<Config, 'corsOrigins' | 'rateLimit'>;
   /** The first real work of every request (the IP rules): a refused address costs nothing more. */
   guard: RequestHandler;
   logger: Logger;
@@ -56,7 +63,7 @@ export function createHttpPipeline(deps: {
     store: deps.limiterStore?.('general'),
   });
   const parseJson = express.json({
-    limit: config.bodyLimit,
+    limit: JSON_BODY_LIMIT,
     strict: true,
     inflate: false,
     type: 'application/json',

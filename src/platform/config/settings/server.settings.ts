@@ -47,10 +47,6 @@ export const serverSettings = {
       .description('PEM certificate chain: serve HTTPS directly (else terminate TLS at the proxy)'),
   ),
   TLS_KEY_FILE: text(null, Joi.string().allow('').description('PEM private key for TLS_CERT_FILE')),
-  BODY_LIMIT: value(
-    'bodyLimit',
-    Joi.string().default('8kb').description('Largest JSON body accepted (413 beyond it)'),
-  ),
   SESSION_SECRET: text(
     'sessionSecret',
     Joi.string()
