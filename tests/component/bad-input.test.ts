@@ -241,9 +241,9 @@ describe('bad input', () => {
     const duplicated = await t.http.get('/v1/sessions?limit=1&limit=2').set(auth);
 
     expectCleanProblem(request, 400, 'invalid_request');
-    // `limit[$gt]` stays a flat, unknown key: the default page size applies.
-    expect(bracketed.status).toBe(200);
-    expect(bracketed.body.data).toHaveLength(1);
+    // `limit[$gt]` stays a flat key, and an unknown one: refused by name, never read as `limit`.
+    expectCleanProblem(bracketed, 400, 'invalid_request');
+    expect(bracketed.body.errors).toEqual([expect.objectContaining({ field: 'limit[$gt]' })]);
     expectCleanProblem(duplicated, 400, 'invalid_request');
     expect(await snapshot()).toEqual(before);
   });

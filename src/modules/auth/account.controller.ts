@@ -1,31 +1,14 @@
 import type { RequestHandler } from 'express';
-import { decodeCursor, encodeCursor } from '../../platform/cursor';
+import { encodeCursor } from '../../platform/cursor';
 import { AppError } from '../../platform/errors/app-error';
+import { validated } from '../../platform/http/route-table';
 import type { Session } from './auth.ports';
+import { UUID, type SessionsQuery } from './auth.schemas';
 import type { SessionService } from './session.service';
 import type { UserService } from './user.service';
 import { sessionView, userView } from './auth.views';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function sessionPosition(raw: unknown): { createdAt: Date; id: string } | undefined {
-  if (raw === undefined) return undefined;
-  const position =
-    typeof raw === 'string' && raw.length <= 200 ? decodeCursor(raw, (id) => UUID.test(id)) : undefined;
-  if (!position) throw new AppError('invalid_request', { detail: 'cursor is not valid' });
-  return { createdAt: position.createdAt, id: position.key };
-}
-
 const cursorAfter = (s: Session) => encodeCursor(s.createdAt, s.id);
-
-function parseLimit(raw: unknown): number {
-  if (raw === undefined) return 20;
-  const n = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= 100)) {
-    throw new AppError('invalid_request', { detail: 'limit must be 1 to 100' });
-  }
-  return n;
-}
 
 export function createAccountController(deps: { users: UserService; sessions: SessionService }) {
   const me: RequestHandler = async (_req, res) => {
@@ -35,10 +18,10 @@ export function createAccountController(deps: { users: UserService; sessions: Se
     res.json(userView(user));
   };
 
-  const listSessions: RequestHandler = async (req, res) => {
+  const listSessions: RequestHandler = async (_req, res) => {
     const auth = res.locals.auth;
-    const limit = parseLimit(req.query.limit);
-    const after = sessionPosition(req.query.cursor);
+    const { limit, cursor } = validated<SessionsQuery>(res).query;
+    const after = cursor && { createdAt: cursor.createdAt, id: cursor.key };
     const page = await deps.sessions.listActive(auth.userId, limit + 1, after);
     const data = page.slice(0, limit);
     res.json({

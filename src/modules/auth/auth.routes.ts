@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { problem } from '../../platform/http/openapi';
 import type { ResponseSpec, RouteTable } from '../../platform/http/route-table';
-import { otpRequestSchema, otpVerifySchema, refreshSchema } from './auth.schemas';
+import { otpRequestSchema, otpVerifySchema, refreshSchema, sessionsQuery } from './auth.schemas';
 import { otpAcceptedResponse, sessionPageResponse, tokenResponse, userResponse } from './auth.responses';
 
 /** What the login module binds to its routes' names. */
@@ -122,14 +122,7 @@ export function authRouteTable(options: { codeLength: number }): RouteTable<Auth
         tags: ['account'],
         summary: "The user's active sessions, newest first",
         auth: bearer,
-        request: {
-          query: Joi.object({
-            limit: Joi.number().integer().min(1).max(100).default(20),
-            cursor: Joi.string(),
-          }),
-          // Its 400s (a detail, no field list) predate the table: account.controller.ts checks it.
-          queryCheckedByHandler: true,
-        },
+        request: { query: sessionsQuery },
         responses: {
           '200': { description: 'A page of sessions', content: json(sessionPageResponse) },
           '400': common['400'],

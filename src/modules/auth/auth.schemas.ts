@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { decodeCursor, type CursorPosition } from '../../platform/cursor';
 import { normalizeEmail } from '../../platform/email-address';
 
 /**
@@ -39,3 +40,23 @@ export const refreshSchema = Joi.object({
     .pattern(/^[A-Za-z0-9_-]+$/)
     .messages({ 'string.pattern.base': 'is not a refresh token' }),
 }).id('RefreshRequest');
+
+/** A session id as the API hands it out. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `GET /v1/sessions`: the cursor is decoded here, so the handler gets a position or nothing. */
+export const sessionsQuery = Joi.object({
+  limit: Joi.number().integer().min(1).max(100).default(20),
+  cursor: Joi.string()
+    .max(200)
+    .custom(
+      (raw: string, helpers) => decodeCursor(raw, (id) => UUID.test(id)) ?? helpers.error('cursor.invalid'),
+    )
+    .description('nextCursor of the previous page')
+    .messages({ 'cursor.invalid': 'is not a cursor this API returned' }),
+});
+
+export interface SessionsQuery {
+  limit: number;
+  cursor?: CursorPosition;
+}

@@ -42,8 +42,6 @@ export interface RouteSpec<N extends string = string> {
     raw?: { parser: N; content: Record<string, SchemaSpec> };
     query?: Joi.ObjectSchema;
     params?: Joi.ObjectSchema;
-    /** The handler checks the query itself (answers that predate the table); documented only. */
-    queryCheckedByHandler?: boolean;
   };
   responses: Record<string, ResponseSpec>;
   handler: N;
@@ -81,9 +79,8 @@ function chainOf<N extends string>(spec: RouteSpec<N>, bind: Bindings<N>): Reque
   if (spec.limiter) chain.push(bind[spec.limiter]);
   if (spec.auth?.check) chain.push(bind[spec.auth.check]);
   if (request?.raw) chain.push(bind[request.raw.parser]);
-  const query = request?.queryCheckedByHandler ? undefined : request?.query;
-  if (request?.body || query || request?.params) {
-    chain.push(validateRequest({ body: request?.body, query, params: request?.params }));
+  if (request?.body || request?.query || request?.params) {
+    chain.push(validateRequest({ body: request.body, query: request.query, params: request.params }));
   }
   chain.push(bind[spec.handler]);
   return chain.length === 1 ? chain[0] : series(...chain);
