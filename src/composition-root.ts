@@ -101,8 +101,6 @@ function resolveSecret(config: Config): string {
   return secret;
 }
 
-const EMAIL_HISTORY_DAYS = 30;
-
 /**
  * The platform pieces and the store, then the modules in dependency order (ip-rules, email,
  * auth, admin), each given exactly what it uses; tests swap pieces through `overrides`.
@@ -219,7 +217,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
       const now = clock.now();
       await auth.sweep(now);
       // Delivery history is for support questions about recent mail, not an archive of addresses.
-      await email.sweep(new Date(now.getTime() - EMAIL_HISTORY_DAYS * 86_400_000));
+      await email.sweep(new Date(now.getTime() - config.email.historyRetentionDays * 86_400_000));
     },
     async close() {
       shuttingDown = true;

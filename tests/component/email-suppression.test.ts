@@ -108,12 +108,34 @@ describe('suppression list and delivery status', () => {
     expect(again.suppression).toBeNull();
   });
 
-  it('when the sweep runs, then delivery history older than 30 days is removed', async () => {
+  it('when the sweep runs, then delivery history older than 30 days (the default) is removed, newer kept', async () => {
     await request('old@example.com');
     expect((await t.container.deliveries.recentMessagesFor('old@example.com')).messages).toHaveLength(1);
-    t.clock.advance(31 * 86_400_000);
+    t.clock.advance(29 * 86_400_000);
+    await t.container.sweep();
+    expect((await t.container.deliveries.recentMessagesFor('old@example.com')).messages).toHaveLength(1);
+    t.clock.advance(2 * 86_400_000);
     await t.container.sweep();
     expect((await t.container.deliveries.recentMessagesFor('old@example.com')).messages).toHaveLength(0);
+  });
+
+  it('when EMAIL_HISTORY_RETENTION_DAYS is 3, then the sweep removes history older than 3 days', async () => {
+    const short = await createTestApp({ env: { EMAIL_HISTORY_RETENTION_DAYS: '3' } });
+    try {
+      await short.http.post('/v1/otp/request').send({ email: 'brief@example.com' }).expect(202);
+      await short.container.queue.drain();
+      const messages = async () =>
+        (await short.container.deliveries.recentMessagesFor('brief@example.com')).messages;
+      expect(await messages()).toHaveLength(1);
+      short.clock.advance(2 * 86_400_000);
+      await short.container.sweep();
+      expect(await messages()).toHaveLength(1);
+      short.clock.advance(2 * 86_400_000);
+      await short.container.sweep();
+      expect(await messages()).toHaveLength(0);
+    } finally {
+      await short.close();
+    }
   });
 });
 

@@ -275,3 +275,14 @@ describe('production metrics token', () => {
     expect(() => loadConfig({ ...base, METRICS_TOKEN: 'f0e1d2c3b4a5968778695a4b3c2d1e0f' })).not.toThrow();
   });
 });
+
+describe('email history retention', () => {
+  it('when unset, then 30 days; when set, that many; below 1 or not a whole number, refused', () => {
+    expect(loadConfig({}).email.historyRetentionDays).toBe(30);
+    expect(loadConfig({ EMAIL_HISTORY_RETENTION_DAYS: '7' }).email.historyRetentionDays).toBe(7);
+    expect(problemsOf({ EMAIL_HISTORY_RETENTION_DAYS: '0' }).message).toMatch(/EMAIL_HISTORY_RETENTION_DAYS/);
+    expect(problemsOf({ EMAIL_HISTORY_RETENTION_DAYS: '1.5' }).message).toMatch(
+      /EMAIL_HISTORY_RETENTION_DAYS/,
+    );
+  });
+});

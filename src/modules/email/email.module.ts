@@ -84,6 +84,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
       fallback: memoryQueue,
       worker: deps.worker,
       retry,
+      failedRetentionSeconds: deps.config.historyRetentionDays * 86_400,
       redisUsable: connection.usable,
       logger,
       metrics,

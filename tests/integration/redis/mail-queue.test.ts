@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { createClient } from 'redis';
 import type { BullMailQueue } from '../../../src/modules/email/queue/bullmq-mail-queue';
 import { ManualClock } from '../../../src/platform/clock';
 import { MailError } from '../../../src/modules/email/transports/mail-error';
@@ -34,6 +35,7 @@ describeWith(['postgres', 'redis'], 'the durable email queue (BullMQ)', () => {
         REDIS_URL: SHARED_REDIS_URL,
         REDIS_KEY_PREFIX: prefix,
         EMAIL_WORKER_IN_PROCESS: String(inProcess),
+        EMAIL_HISTORY_RETENTION_DAYS: '7',
       },
       overrides: { clock },
     });
@@ -100,6 +102,36 @@ describeWith(['postgres', 'redis'], 'the durable email queue (BullMQ)', () => {
     expect(worker.mailer.to(address)).toHaveLength(0);
     expect((await queueOf(worker).counts()).failed).toBe(failedBefore + 1);
     expect(await metric(worker, 'mail_jobs_failed_total')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when a failed job is older than EMAIL_HISTORY_RETENTION_DAYS, then the next failure prunes it and keeps the newer ones', async () => {
+    const failedSet = `${prefix}bull:otp-mail:failed`;
+    const redis = createClient({ url: SHARED_REDIS_URL });
+    await redis.connect();
+    try {
+      const failPermanently = async (label: string) => {
+        const before = new Set(await redis.zRange(failedSet, 0, -1));
+        worker.mailer.failNext = [() => new MailError('mailbox does not exist', true)];
+        await request(worker, email(label));
+        await worker.container.queue.drain();
+        const added = (await redis.zRange(failedSet, 0, -1)).filter((id) => !before.has(id));
+        expect(added).toHaveLength(1);
+        return added[0];
+      };
+      const old = await failPermanently('retention-old');
+      const recent = await failPermanently('retention-recent');
+      // The failed set is scored by the time a job finished: make the first one 8 days old.
+      await redis.zAdd(failedSet, { score: Date.now() - 8 * 86_400_000, value: old }, { XX: true });
+
+      const latest = await failPermanently('retention-latest');
+
+      const kept = await redis.zRange(failedSet, 0, -1);
+      expect(kept).not.toContain(old);
+      expect(await redis.exists(`${prefix}bull:otp-mail:${old}`)).toBe(0);
+      expect(kept).toEqual(expect.arrayContaining([recent, latest]));
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('when a job is picked up after its code expired, then it is dropped without mailing', async () => {

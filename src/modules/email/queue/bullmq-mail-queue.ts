@@ -22,6 +22,8 @@ export interface BullMailQueueOptions {
   fallback: MailQueue;
   worker: { inProcess: boolean; concurrency: number };
   retry?: Partial<RetryPolicy>;
+  /** How long a failed job is kept in the failed set for inspection (EMAIL_HISTORY_RETENTION_DAYS). */
+  failedRetentionSeconds: number;
   /** The shared connection's health: while Redis is known down, jobs go straight to the fallback. */
   redisUsable: () => boolean;
   logger: Logger;
@@ -40,7 +42,7 @@ const describe = (err: unknown) => (err instanceof Error ? err.message : String(
 /**
  * The durable email queue (BullMQ): job id = otpId (a request is queued once), retries with
  * capped exponential backoff and full jitter, jobs whose code expired are dropped, failed
- * jobs kept (bounded) and counted, the depth exported on scrape. The payload is
+ * jobs kept (for the retention, at most 10,000) and counted, the depth exported on scrape. The payload is
  * {otpId, email, expiresAt, locale}: the worker mints the code, so Redis never holds one.
  * When Redis refuses a job, it goes to this instance's memory queue instead (logged once).
  */
@@ -122,7 +124,8 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
           attempts: policy.maxAttempts,
           backoff: { type: 'otp-jitter' },
           removeOnComplete: { age: 3_600, count: 1_000 },
-          removeOnFail: { count: 10_000 },
+          // Pruned when later jobs fail: older than the retention, or beyond the newest 10,000.
+          removeOnFail: { age: o.failedRetentionSeconds, count: 10_000 },
         });
         added.catch(() => undefined);
         // Bounded even before the producer's first connection, when ioredis has no command timeout yet.

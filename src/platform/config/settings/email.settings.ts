@@ -41,6 +41,17 @@ export const emailSettings = {
       .default(10_000)
       .description('Timeout of one request to an email provider'),
   ),
+  EMAIL_HISTORY_RETENTION_DAYS: value(
+    'email.historyRetentionDays',
+    Joi.number()
+      .integer()
+      .min(1)
+      .max(3650)
+      .default(30)
+      .description(
+        'Days the delivery history (messages, provider events) and failed email jobs are kept; a lifted suppression is deleted at once',
+      ),
+  ),
   SMTP_HOST: text(
     'email.smtp.host',
     Joi.string().allow('').description('SMTP server host'),
