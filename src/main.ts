@@ -16,8 +16,10 @@ boot({
   configure: () => loadConfig(process.env),
   async start(config) {
     const logger = createLogger({ level: config.logLevel });
+    // Each line carries the milliseconds since the process started, so a slow phase shows.
+    const sinceStart = () => Math.round(performance.now());
     const phase = (message: string, fields: Record<string, unknown> = {}) =>
-      logger.info(message, { event: 'server.starting', ...fields });
+      logger.info(message, { event: 'server.starting', ms: sinceStart(), ...fields });
     phase('configuration loaded', { env: config.env });
     for (const warning of retiredSettingWarnings(process.env))
       logger.warn(warning, { event: 'config.retired' });
@@ -35,7 +37,7 @@ boot({
     const port = await listen(server, config.port, config.host);
     const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host;
     const url = `${config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    logger.info(`listening on ${url}`, { event: 'server.started', port, url });
+    logger.info(`listening on ${url}`, { event: 'server.started', ms: sinceStart(), port, url });
     logger.info(`docs at ${url}/docs`, { event: 'server.started' });
 
     const sweep = setInterval(
