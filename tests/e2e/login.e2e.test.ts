@@ -128,6 +128,8 @@ describe('e2e: sign in through the built service, a real SMTP server and HTTP', 
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtpPort),
       SMTP_FROM: FROM,
+      // The local test server offers no STARTTLS; development may send in plain text, production may not.
+      SMTP_REQUIRE_TLS: 'false',
       LOG_LEVEL: 'info',
       // No SESSION_SECRET: the service generates one into DATA_DIR. A developer's .env must not leak in.
       DOTENV_CONFIG_PATH: join(dataDir, 'no-such.env'),

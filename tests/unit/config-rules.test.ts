@@ -97,7 +97,7 @@ describe('cross-field rules', () => {
     expect(() =>
       loadConfig({
         ...goodProduction(),
-        ADMIN_API_KEYS: `${'k'.repeat(16)},sha256:${'ab'.repeat(32)}`,
+        ADMIN_API_KEYS: `Vq3xN8pL2mR7tY0wZ5sK9dF4hJ6gB1cA;scopes=read;cidr=10.0.0.0/8,sha256:${'ab'.repeat(32)}`,
         FEATURE_FLAGS: 'signups=25,unversioned_aliases=off',
         IP_DENYLIST: '203.0.113.0/24',
         IP_ALLOWLIST: '2001:db8::/32',

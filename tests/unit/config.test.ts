@@ -230,6 +230,7 @@ describe('loadConfig', () => {
         user: 'mailer',
         password: 'pw',
         secure: true,
+        requireTls: true,
       });
       expect(email.from).toBe('login@example.com');
     });

@@ -4,6 +4,7 @@ import { parseIpNetwork } from '../ip-network';
 import type { ProviderTransportKind } from './config.derived';
 import type { Config } from './config.schema';
 import type { Env } from './config.settings';
+import { adminKeys, smtpTls, trustProxy } from './operator.rules';
 
 /**
  * A rule over several settings: every problem it finds, worded for the operator. The schema
@@ -44,10 +45,6 @@ const production: CrossFieldRule = (c, env) => {
   if (!c.metricsToken) problems.push('METRICS_TOKEN is required in production');
   else if (c.metricsToken.length < 16 || /change.?me/i.test(c.metricsToken))
     problems.push('METRICS_TOKEN must be at least 16 characters and not a placeholder');
-  // .env.docker.example marks what must be replaced with CHANGE_ME; such a key is public.
-  c.adminApiKeys.forEach((key, i) => {
-    if (/change.?me/i.test(key)) problems.push(`ADMIN_API_KEYS entry ${i + 1} is a placeholder; replace it`);
-  });
   return problems;
 };
 
@@ -84,17 +81,6 @@ const emailProviders: CrossFieldRule = ({ email }) => {
   }
   return problems;
 };
-
-const SHA256_ENTRY = /^sha256:[0-9a-f]{64}$/i;
-
-/** Each ADMIN_API_KEYS entry is a key or `sha256:<hex>` of one; a problem never echoes a key. */
-const adminKeys: CrossFieldRule = (c) =>
-  c.adminApiKeys.flatMap((entry, i) => {
-    if (/^sha256:/i.test(entry))
-      return SHA256_ENTRY.test(entry) ? [] : [`ADMIN_API_KEYS entry ${i + 1}: sha256: needs 64 hex digits`];
-    // A short key could be guessed through the API; 16 characters is the floor, 32+ random is the advice.
-    return entry.length >= 16 ? [] : [`ADMIN_API_KEYS entry ${i + 1}: a key must be at least 16 characters`];
-  });
 
 /** Unknown flags, repeats and bad values fail at boot instead of silently keeping the default. */
 const featureFlags: CrossFieldRule = (_c, env) => parseFeatureFlags(env.FEATURE_FLAGS).problems;
@@ -133,6 +119,8 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   tlsPair,
   databaseUrls,
   production,
+  trustProxy,
+  smtpTls,
   emailProviders,
   adminKeys,
   featureFlags,

@@ -17,7 +17,7 @@ async function failureOf(port: number): Promise<string> {
     port,
     secure: false,
     from: 'a@b.test',
-    ignoreTLS: true,
+    requireTls: false,
     timeoutMs: 2000,
   });
   try {

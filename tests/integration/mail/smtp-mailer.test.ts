@@ -78,6 +78,8 @@ describe('SMTP delivery against a real SMTP server', () => {
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(smtp.port),
         SMTP_FROM: 'no-reply@example.com',
+        // This server offers no STARTTLS (smtp-tls.test.ts covers TLS); plain SMTP outside production only.
+        SMTP_REQUIRE_TLS: 'false',
         EMAIL_MAX_ATTEMPTS: '5',
         EMAIL_SEND_TIMEOUT_MS: '2000',
       },

@@ -9,8 +9,14 @@ export interface SmtpOptions {
   user?: string;
   password?: string;
   from: string;
-  /** Tests talk to a local server without TLS. */
-  ignoreTLS?: boolean;
+  /**
+   * SMTP_REQUIRE_TLS: without implicit TLS (`secure`), STARTTLS must succeed before AUTH or any
+   * message is sent; a server that does not offer it (or an attacker who strips it) gets
+   * nothing. false sends in plain text when the server offers no STARTTLS (development only).
+   */
+  requireTls: boolean;
+  /** PEM CA certificates trusted for the server instead of the system's (a private relay CA). */
+  ca?: string | Buffer;
   /** Connection and greeting timeout; the socket may idle twice as long (default 10 s). */
   timeoutMs?: number;
 }
@@ -23,7 +29,9 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
     host: options.host,
     port: options.port,
     secure: options.secure,
-    ignoreTLS: options.ignoreTLS,
+    requireTLS: options.requireTls && !options.secure,
+    // The certificate is always verified (never rejectUnauthorized: false); TLS 1.2 at least.
+    tls: { minVersion: 'TLSv1.2', ...(options.ca ? { ca: options.ca } : {}) },
     auth: options.user ? { user: options.user, pass: options.password ?? '' } : undefined,
     connectionTimeout: options.timeoutMs ?? 10_000,
     greetingTimeout: options.timeoutMs ?? 10_000,

@@ -64,6 +64,14 @@ export const emailSettings = {
     'email.smtp.secure',
     Joi.boolean().default(false).description('Use implicit TLS (port 465); STARTTLS is used otherwise'),
   ),
+  SMTP_REQUIRE_TLS: value(
+    'email.smtp.requireTls',
+    Joi.boolean()
+      .default(true)
+      .description(
+        'Refuse to send (or log in) unless the connection is upgraded with STARTTLS and the certificate verifies; false (plain SMTP, e.g. a local mail catcher) is refused in production',
+      ),
+  ),
   SMTP_FROM: value(
     'email.from',
     Joi.string().default('no-reply@localhost').description('From address of code emails'),

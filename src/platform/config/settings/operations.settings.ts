@@ -25,7 +25,9 @@ export const operationsSettings = {
     'adminApiKeys',
     Joi.string()
       .allow('')
-      .description('Comma-separated admin API keys (or sha256:<hex> digests) for /v1/admin and X-API-Key'),
+      .description(
+        'Comma-separated admin API keys for X-API-Key: key or sha256:<hex>, then optional ;scopes=read|write and ;cidr=10.0.0.0/8|… (docs/admin.md); production needs 32+ random characters',
+      ),
   ),
   IP_DENYLIST: list(
     'ipRules.deny',

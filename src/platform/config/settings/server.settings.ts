@@ -36,7 +36,9 @@ export const serverSettings = {
     'trustProxy',
     Joi.string()
       .default('false')
-      .description('Express "trust proxy": false, a hop count, or a comma-separated list of proxy IPs/CIDRs'),
+      .description(
+        'Express "trust proxy": false, a hop count, or a comma-separated list of proxy IPs/CIDRs (true, trusting every hop, is refused in production)',
+      ),
     parseTrustProxy,
   ),
   // Both land in `tls` together (config.derived.ts); one without the other is refused.

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../../src/platform/config/config';
+import { parseAdminKeyEntry, weakKeyReason } from '../../src/platform/admin-key-entries';
+
+/**
+ * The operator mistakes production refuses (docs/security.md, "Operator mistakes an attacker
+ * uses"): plain SMTP, trusting every proxy hop, and admin keys that can be guessed. Each
+ * refusal names its setting and never echoes a key.
+ */
+
+const goodProduction = (): NodeJS.ProcessEnv => ({
+  NODE_ENV: 'production',
+  SESSION_SECRET: 'a3f1c9e07b5d2468a3f1c9e07b5d2468a3f1c9e07b5d2468',
+  POSTGRESQL_URL: 'postgresql://app@db.internal:5432/otp',
+  SMTP_HOST: 'smtp.example.com',
+  CORS_ORIGIN: 'https://app.example.com',
+  METRICS_TOKEN: 'metrics-token-0123456789',
+});
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected loadConfig to refuse this environment');
+}
+
+const randomKey = () => randomBytes(32).toString('base64url');
+
+describe('SMTP_REQUIRE_TLS', () => {
+  it('when unset, then TLS is required (STARTTLS, or implicit with SMTP_SECURE)', () => {
+    expect(loadConfig({}).email.smtp.requireTls).toBe(true);
+    expect(loadConfig(goodProduction()).email.smtp.requireTls).toBe(true);
+  });
+
+  it('when false in development, then plain SMTP is allowed (a local mail catcher)', () => {
+    expect(loadConfig({ SMTP_REQUIRE_TLS: 'false' }).email.smtp.requireTls).toBe(false);
+  });
+
+  it('when false in production, then the service refuses to start, naming the setting', () => {
+    const problems = problemsOf({ ...goodProduction(), SMTP_REQUIRE_TLS: 'false' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SMTP_REQUIRE_TLS=false is refused in production/);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('when true in production, then the service refuses, naming TRUST_PROXY and suggesting a hop count or CIDR', () => {
+    const problems = problemsOf({ ...goodProduction(), TRUST_PROXY: 'true' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^TRUST_PROXY=true is refused in production/);
+    expect(problems[0]).toMatch(/number of proxies \(e\.g\. 1\).*10\.0\.0\.0\/8/);
+  });
+
+  it.each(['1', '2', '10.0.0.0/8', 'loopback, 10.0.0.0/8', 'false'])(
+    'when %s in production, then it starts',
+    (value) => {
+      expect(() => loadConfig({ ...goodProduction(), TRUST_PROXY: value })).not.toThrow();
+    },
+  );
+
+  it('when true in development, then it is allowed (a laptop behind one local proxy)', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+});
+
+describe('ADMIN_API_KEYS in production', () => {
+  it.each([
+    ['the .env.docker.example placeholder', 'CHANGE_ME_admin_api_key', /placeholder/],
+    ['one repeated character', 'a'.repeat(16), /placeholder|shorter than 32/],
+    ['one repeated character, long', 'a'.repeat(48), /too little entropy/],
+    ['a repeated pattern', 'abcdefgh'.repeat(5), /too little entropy/],
+    ['few distinct characters', '0101001101010011011100101001011010', /too little entropy/],
+    ['short', randomKey().slice(0, 31), /shorter than 32 characters/],
+    ['a replace-me marker', `REPLACE_WITH_${randomKey()}`, /placeholder/],
+  ])('when a key is %s, then production refuses it naming ADMIN_API_KEYS, not the key', (_c, key, why) => {
+    const problems = problemsOf({ ...goodProduction(), ADMIN_API_KEYS: `${randomKey()},${key}` });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^ADMIN_API_KEYS entry 2 /);
+    expect(problems[0]).toMatch(why);
+    expect(problems[0]).not.toContain(key);
+  });
+
+  it('when keys are 32 random bytes, their digests, or hex keys, then production starts; development takes weaker keys', () => {
+    const hex32 = randomBytes(16).toString('hex');
+    const digest = `sha256:${randomBytes(32).toString('hex')}`;
+    const env = { ...goodProduction(), ADMIN_API_KEYS: `${randomKey()},${digest},${hex32}` };
+    expect(loadConfig(env).adminApiKeys).toHaveLength(3);
+    expect(loadConfig({ ADMIN_API_KEYS: 'a'.repeat(16) }).adminApiKeys).toEqual(['a'.repeat(16)]);
+  });
+
+  it('when random keys of the production length are drawn, then none is called weak (no false refusals)', () => {
+    for (let i = 0; i < 2000; i++) {
+      expect(weakKeyReason(randomBytes(16).toString('hex'))).toBeUndefined();
+      expect(weakKeyReason(randomBytes(24).toString('base64url'))).toBeUndefined();
+    }
+  });
+});
+
+describe('ADMIN_API_KEYS entry format', () => {
+  const key = 'k'.repeat(8) + '0123456789abcdef';
+  it('when an entry is a bare key, then it has both scopes and no network limit (the old format)', () => {
+    expect(parseAdminKeyEntry(key)).toEqual({ entry: { key, scopes: ['read', 'write'], cidrs: [] } });
+  });
+
+  it('when scopes and cidr are given, then they are parsed, the networks canonical; order and case of options do not matter', () => {
+    const digest = 'AB'.repeat(32);
+    expect(parseAdminKeyEntry(`sha256:${digest}; CIDR=10.1.2.3/8|2001:db8::/32 ;scopes=read`)).toEqual({
+      entry: { digestHex: digest.toLowerCase(), scopes: ['read'], cidrs: ['10.0.0.0/8', '2001:db8::/32'] },
+    });
+    expect(parseAdminKeyEntry(`${key};scopes=write|read`)).toMatchObject({
+      entry: { scopes: ['read', 'write'] },
+    });
+  });
+
+  it('when an entry is malformed, then boot is refused naming the entry and the mistake, never the key', () => {
+    const problems = problemsOf({
+      ADMIN_API_KEYS: [
+        `${key};scopes=admin`,
+        `${key};cidr=10.0.0.0/33`,
+        `${key};owner=ops`,
+        `${key};scopes=read;scopes=write`,
+        `${key};cidr=`,
+      ].join(','),
+    });
+    expect(problems).toEqual([
+      'ADMIN_API_KEYS entry 1: scopes: "admin" is not read or write',
+      'ADMIN_API_KEYS entry 2: cidr: "10.0.0.0/33" is not an IP address or CIDR',
+      'ADMIN_API_KEYS entry 3: unknown option "owner" (known: scopes, cidr)',
+      'ADMIN_API_KEYS entry 4: scopes is given twice',
+      'ADMIN_API_KEYS entry 5: cidr needs values separated by |',
+    ]);
+    for (const p of problems) expect(p).not.toContain(key);
+  });
+});
