@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
 import { safeEqual } from '../../platform/secrets';
-import { parseAdminKeys, sha256, type AdminKey } from './admin-keys';
+import { keyAllowsAddress, parseAdminKeys, scopeOf, sha256, type AdminKey } from './admin-keys';
 import type { AdminActor } from './admin.service';
 
 /**
@@ -11,7 +11,9 @@ import type { AdminActor } from './admin.service';
  * constant time (safeEqual) with every configured digest, with no early exit, so neither a wrong
  * byte's position nor a wrong length shows in the timing, and a missing, wrong or wrong-length
  * key all get the identical 401. A user's Bearer token is not an admin credential and is ignored.
- * With no keys configured the admin API is off: 403 for every request.
+ * With no keys configured the admin API is off: 403 for every request. A right key used from
+ * outside its `cidr` networks, or for a method its `scopes` do not cover (read: GET and HEAD;
+ * write: the rest), gets 403; the audit line names it by its id, never the key.
  */
 export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHandler {
   const keys = parseAdminKeys(deps.keys);
@@ -35,6 +37,22 @@ export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHand
       });
       res.setHeader('WWW-Authenticate', 'APIKey header="X-API-Key"');
       return next(new AppError('unauthorized'));
+    }
+    const refusal = !keyAllowsAddress(matched, req.ip)
+      ? { reason: 'outside_cidr', detail: 'this key may not be used from this address' }
+      : !matched.scopes.includes(scopeOf(req.method))
+        ? { reason: 'missing_scope', detail: `this key lacks the ${scopeOf(req.method)} scope` }
+        : undefined;
+    if (refusal) {
+      deps.logger.warn('admin request refused', {
+        event: 'admin.auth.refused',
+        requestId,
+        ip: req.ip,
+        keyId: matched.id,
+        method: req.method,
+        reason: refusal.reason,
+      });
+      return next(new AppError('forbidden', { detail: refusal.detail }));
     }
     res.locals.admin = { keyId: matched.id, requestId, ip: req.ip } satisfies AdminActor;
     next();

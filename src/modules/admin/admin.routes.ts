@@ -32,7 +32,9 @@ const ok = (description: string, schema: Joi.Schema): ResponseSpec => ({
 });
 const errors = {
   '401': problem('Missing, wrong or wrong-length X-API-Key (unauthorized): one identical answer'),
-  '403': problem('Admin API disabled (no ADMIN_API_KEYS), or the client address is refused (forbidden)'),
+  '403': problem(
+    'Admin API disabled (no ADMIN_API_KEYS), the client address is refused, or the key lacks the scope or is used outside its networks (forbidden)',
+  ),
   '429': problem('Rate limited (rate_limited)'),
   '503': problem('A dependency is unavailable (service_unavailable)'),
 };
