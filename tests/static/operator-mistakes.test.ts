@@ -1,11 +1,12 @@
 /**
  * The Kubernetes settings an attacker would use if they were wrong (docs/security.md, "Operator
  * mistakes an attacker uses"), checked on the parsed manifests: only the ingress controller and
- * Prometheus reach the pods, and the shipped ConfigMap starts in production with SMTP over TLS
- * and a proxy hop count, never `TRUST_PROXY=true`.
+ * Prometheus reach the pods, the shipped ConfigMap starts in production with SMTP over TLS
+ * and a proxy hop count (never `TRUST_PROXY=true`), and the compose stack sends its mail over
+ * STARTTLS to a mailpit whose certificate the api trusts, with certificate checks on.
  */
 import { loadConfig } from '../../src/platform/config/config';
-import { containersOf, k8s, read } from './deployment-files';
+import { containersOf, k8s, read, readYaml, serviceEnv } from './deployment-files';
 
 const policy = k8s('networkpolicy.yaml');
 const deployment = k8s('deployment.yaml');
@@ -95,5 +96,46 @@ describe('deploy/k8s ConfigMap with real secrets', () => {
     expect(config.env).toBe('production');
     expect(config.email.smtp.secure || config.email.smtp.requireTls).toBe(true);
     expect(typeof config.trustProxy).toBe('number');
+  });
+});
+
+describe('docker-compose.yml mail over TLS', () => {
+  const services = readYaml('docker-compose.yml').services as Record<string, any>;
+  const mounts = (service: any) =>
+    new Map<string, string>(
+      (service.volumes ?? []).map((v: string) => {
+        const [volume, path] = String(v).split(':');
+        return [path, volume];
+      }),
+    );
+  const volumeOf = (service: any, file: string) =>
+    [...mounts(service)].find(([path]) => file.startsWith(`${path}/`))?.[1];
+
+  it('when the production api sends mail, then TLS is required and the certificate it trusts is the one mailpit serves', () => {
+    for (const name of ['api', 'worker']) {
+      const env = serviceEnv(services[name]);
+      expect(env.SMTP_REQUIRE_TLS ?? 'true').toBe('true');
+      expect(env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined();
+      const mailpitEnv = services.mailpit.environment;
+      expect(env.NODE_EXTRA_CA_CERTS).toBe(mailpitEnv.MP_SMTP_TLS_CERT);
+      expect(volumeOf(services[name], env.NODE_EXTRA_CA_CERTS)).toBeDefined();
+      expect(volumeOf(services[name], env.NODE_EXTRA_CA_CERTS)).toBe(
+        volumeOf(services.mailpit, mailpitEnv.MP_SMTP_TLS_CERT),
+      );
+    }
+    expect(String(services.mailpit.environment.MP_SMTP_REQUIRE_STARTTLS)).toBe('true');
+  });
+
+  it('when the api config is loaded from compose with real secrets, then production starts with TLS required, and refuses the example admin key', () => {
+    const env = {
+      ...serviceEnv(services.api),
+      SESSION_SECRET: 'a3f1c9e07b5d2468a3f1c9e07b5d2468a3f1c9e07b5d2468',
+      METRICS_TOKEN: 'metrics-token-0123456789abcdef',
+      ADMIN_API_KEYS: 'sha256:' + 'cd'.repeat(32),
+    };
+    expect(loadConfig(env).email.smtp.requireTls).toBe(true);
+    expect(() => loadConfig({ ...env, ADMIN_API_KEYS: serviceEnv(services.api).ADMIN_API_KEYS })).toThrow(
+      /ADMIN_API_KEYS entry 1 is a placeholder/,
+    );
   });
 });
