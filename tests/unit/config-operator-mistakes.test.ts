@@ -61,6 +61,15 @@ describe('TRUST_PROXY', () => {
     },
   );
 
+  it.each(['TRUE', 'yes', '10.0.0.0/8, proxy.internal', '10.0.0.0/33'])(
+    'when %s (not a count, address or named range), then it is refused naming TRUST_PROXY, in any mode',
+    (value) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY: ".+" is not a hop count, an IP address or CIDR/),
+      ]);
+    },
+  );
+
   it('when true in development, then it is allowed (a laptop behind one local proxy)', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });

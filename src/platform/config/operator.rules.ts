@@ -1,4 +1,5 @@
 import { parseAdminKeyEntry, weakKeyReason } from '../admin-key-entries';
+import { parseIpNetwork } from '../ip-network';
 import type { CrossFieldRule } from './config.rules';
 
 /*
@@ -31,10 +32,27 @@ export const smtpTls: CrossFieldRule = (c) =>
       ]
     : [];
 
-/** `true` trusts every hop: any client picks its own address with X-Forwarded-For. */
-export const trustProxy: CrossFieldRule = (c) =>
-  c.env === 'production' && c.trustProxy === true
-    ? [
-        'TRUST_PROXY=true is refused in production: it trusts every X-Forwarded-For hop, so any client can choose its IP; set the number of proxies (e.g. 1) or their addresses (e.g. 10.0.0.0/8)',
-      ]
-    : [];
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `true` trusts every hop: any client picks its own address with X-Forwarded-For. A list must
+ * hold addresses, CIDRs or Express's named ranges; anything else (`yes`, `TRUE`) would only
+ * fail later, inside Express, with no setting named.
+ */
+export const trustProxy: CrossFieldRule = (c) => {
+  const value = c.trustProxy;
+  if (value === true && c.env === 'production')
+    return [
+      'TRUST_PROXY=true is refused in production: it trusts every X-Forwarded-For hop, so any client can choose its IP; set the number of proxies (e.g. 1) or their addresses (e.g. 10.0.0.0/8)',
+    ];
+  if (typeof value !== 'string') return [];
+  const bad = value
+    .split(',')
+    .map((e) => e.trim())
+    .find((e) => !PROXY_RANGES.has(e) && !parseIpNetwork(e));
+  return bad === undefined
+    ? []
+    : [
+        `TRUST_PROXY: "${bad.slice(0, 64)}" is not a hop count, an IP address or CIDR, or loopback/linklocal/uniquelocal`,
+      ];
+};
