@@ -50,7 +50,9 @@ export function parseAdminKeyEntry(entry: string): { entry: AdminKeyEntry } | { 
             .split('|')
             .map((v) => v.trim());
     if (name !== 'scopes' && name !== 'cidr') {
-      problems.push(`unknown option "${name.slice(0, 20)}" (known: scopes, cidr)`);
+      // Text after a `;` may be the rest of a key that contains one: named only if it looks like an option.
+      const named = eq > 0 && /^[a-z_-]{1,20}$/.test(name) ? ` "${name}"` : '';
+      problems.push(`unknown option${named} (known: scopes, cidr; a key cannot contain ; or ,)`);
       continue;
     }
     if (seen.has(name)) problems.push(`${name} is given twice`);

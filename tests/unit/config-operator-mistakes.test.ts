@@ -137,10 +137,18 @@ describe('ADMIN_API_KEYS entry format', () => {
     expect(problems).toEqual([
       'ADMIN_API_KEYS entry 1: scopes: "admin" is not read or write',
       'ADMIN_API_KEYS entry 2: cidr: "10.0.0.0/33" is not an IP address or CIDR',
-      'ADMIN_API_KEYS entry 3: unknown option "owner" (known: scopes, cidr)',
+      'ADMIN_API_KEYS entry 3: unknown option "owner" (known: scopes, cidr; a key cannot contain ; or ,)',
       'ADMIN_API_KEYS entry 4: scopes is given twice',
       'ADMIN_API_KEYS entry 5: cidr needs values separated by |',
     ]);
     for (const p of problems) expect(p).not.toContain(key);
+  });
+
+  it('when a key itself contains ";", then the refusal quotes no part of it', () => {
+    const problems = problemsOf({ ADMIN_API_KEYS: 'Hn2Lk8Pq4Wz6;Xc1Vb7Nm3Jt9Rs5Df0Ga' });
+    expect(problems.join()).not.toMatch(/Hn2Lk8|Xc1Vb7|xc1vb7/);
+    expect(problems).toContain(
+      'ADMIN_API_KEYS entry 1: unknown option (known: scopes, cidr; a key cannot contain ; or ,)',
+    );
   });
 });
