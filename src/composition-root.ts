@@ -136,6 +136,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     codes: createCodeMinter(hasher, config.otp.length),
     emailHash,
     limiterStore,
+    ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,
     mailer: overrides.mailer,
     mailRetry: overrides.mailRetry,
     snsCertificateFetcher: overrides.snsCertificateFetcher,

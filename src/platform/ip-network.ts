@@ -33,6 +33,19 @@ export function canonicalIp(ip: string | undefined): { address: string; family: 
   return undefined;
 }
 
+/**
+ * The key a client's per-IP limits and budgets are counted under: an IPv4 address (an
+ * IPv4-mapped IPv6 one included) as itself, an IPv6 address as its network of `ipv6Prefix`
+ * bits (`2001:db8:1:2::/64`), since one subscriber usually holds a whole /64 and could
+ * otherwise take a fresh budget with every address in it. Anything else is kept as given.
+ */
+export function clientKey(ip: string | undefined, ipv6Prefix: number): string {
+  const canonical = canonicalIp(ip);
+  if (!canonical) return ip || 'unknown';
+  if (canonical.family === 'ipv4') return canonical.address;
+  return `${maskIpv6(canonical.address, ipv6Prefix)}/${ipv6Prefix}`;
+}
+
 /** Parses `1.2.3.4`, `1.2.3.0/24`, `2001:db8::/32` or `::ffff:10.0.0.0/104`; undefined if it is none. */
 export function parseIpNetwork(text: string): IpNetwork | undefined {
   if (typeof text !== 'string' || text.length > 64) return undefined;

@@ -57,7 +57,7 @@ describe('loadConfig', () => {
         refreshGraceSeconds: 10,
         privateKeysPem: [],
       });
-      expect(config.rateLimit).toMatchObject({ windowMs: 900_000, max: 100 });
+      expect(config.rateLimit).toMatchObject({ windowMs: 900_000, max: 100, ipv6SubnetPrefix: 64 });
     });
 
     it('when loaded, then the result is frozen', () => {

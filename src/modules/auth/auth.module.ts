@@ -88,7 +88,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     hasher: deps.hasher,
     sessions,
     clock,
-    policy: config.otp,
+    policy: { ...config.otp, ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix },
     logger,
     metrics,
     emailHash: deps.emailHash,
@@ -97,7 +97,14 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
   });
   const users = new UserService(cache?.users ?? store.users);
   const limiter = (name: string, limit: number) =>
-    createLimiter({ name, windowMs: 300_000, limit, metrics, store: deps.limiterStore?.(name) });
+    createLimiter({
+      name,
+      windowMs: 300_000,
+      limit,
+      ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,
+      metrics,
+      store: deps.limiterStore?.(name),
+    });
   const auth = createAuthController({ otp, sessions });
   const account = createAccountController({ users, sessions });
   return {

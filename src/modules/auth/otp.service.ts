@@ -1,4 +1,5 @@
 import { emailDomain } from '../../platform/email-address';
+import { clientKey } from '../../platform/ip-network';
 import type { CodeRequestInput } from './auth.ports';
 import type { MailQueue } from '../email';
 import type { ClientContext, IssuedTokens } from './session.service';
@@ -15,6 +16,8 @@ export interface OtpPolicy {
   maxPerEmailPerHour: number;
   maxPerIpPerHour: number;
   maxPerDomainPerHour: number;
+  /** IPv6 clients' per-IP budgets are counted by network of this many bits (`clientKey`). */
+  ipv6SubnetPrefix: number;
 }
 
 /**
@@ -59,7 +62,7 @@ export class OtpService {
     const input: CodeRequestInput = {
       email,
       emailDomain: domain,
-      requestIp: ctx.ip,
+      requestIp: clientKey(ctx.ip, policy.ipv6SubnetPrefix),
       now,
       expiresAt: new Date(now.getTime() + policy.expiryMinutes * 60_000),
       cooldownSeconds: policy.resendCooldownSeconds,

@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
+import { clientKey } from '../../platform/ip-network';
 import type { AuthStore } from './auth.ports';
 import type { ClientContext, IssuedTokens, SessionService } from './session.service';
 import type { CodeHasher } from './otp-code';
@@ -47,7 +48,7 @@ export class SignInUseCase {
 
     const counted = await store.countVerifyAttempt({
       email,
-      ip: ctx.ip,
+      ip: clientKey(ctx.ip, policy.ipv6SubnetPrefix),
       now,
       activeCodes: policy.activeCodes,
       maxAttempts: policy.maxAttempts,

@@ -49,6 +49,8 @@ export interface EmailModuleDeps {
   metrics: Metrics;
   emailHash: (email: string) => string;
   limiterStore?: (name: string) => LimiterStore;
+  /** IPV6_SUBNET_PREFIX: the webhooks' per-IP limit keys IPv6 senders by network. */
+  ipv6SubnetPrefix: number;
   /** Overrides (tests): a recording mailer, shorter retries, a local SNS certificate. */
   mailer?: Mailer;
   mailRetry?: Partial<RetryPolicy>;
@@ -108,6 +110,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
       name: 'webhooks',
       windowMs: 60_000,
       limit: 1200,
+      ipv6SubnetPrefix: deps.ipv6SubnetPrefix,
       metrics,
       store: deps.limiterStore?.('webhooks'),
     }),

@@ -59,6 +59,7 @@ export function createHttpPipeline(deps: {
     name: 'general',
     windowMs: config.rateLimit.windowMs,
     limit: config.rateLimit.max,
+    ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,
     metrics,
     store: deps.limiterStore?.('general'),
   });

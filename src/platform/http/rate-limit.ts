@@ -1,12 +1,15 @@
 import type { Request } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import { AppError } from '../errors/app-error';
+import { clientKey } from '../ip-network';
 import type { Metrics } from '../metrics';
 
 export interface LimiterOptions {
   name: string;
   windowMs: number;
   limit: number;
+  /** IPv6 clients are keyed by their network of this many bits (IPV6_SUBNET_PREFIX). */
+  ipv6SubnetPrefix: number;
   metrics: Metrics;
   store?: Store;
 }
@@ -14,7 +17,8 @@ export interface LimiterOptions {
 /**
  * A per-IP limiter (express-rate-limit) answering problem+json 429 with Retry-After and the
  * standard RateLimit headers. The key is req.ip, which honours only the configured
- * `trust proxy`: a client-sent X-Forwarded-For cannot pick a fresh bucket.
+ * `trust proxy`: a client-sent X-Forwarded-For cannot pick a fresh bucket; an IPv6 client is
+ * keyed by its network (`clientKey`), so the addresses of one /64 share one bucket.
  */
 export function createLimiter(options: LimiterOptions) {
   return rateLimit({
@@ -24,7 +28,7 @@ export function createLimiter(options: LimiterOptions) {
     legacyHeaders: false,
     store: options.store,
     validate: { trustProxy: false, xForwardedForHeader: false },
-    keyGenerator: (req: Request) => `${options.name}:${req.ip ?? 'unknown'}`,
+    keyGenerator: (req: Request) => `${options.name}:${clientKey(req.ip, options.ipv6SubnetPrefix)}`,
     handler: (req, _res, next) => {
       options.metrics.rateLimited.inc({ limit: options.name });
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;

@@ -23,6 +23,14 @@ export const authSettings = {
     'rateLimit.refreshPer5Min',
     count(1, 150, 'POST /auth/refresh per IP per 5 min'),
   ),
+  IPV6_SUBNET_PREFIX: value(
+    'rateLimit.ipv6SubnetPrefix',
+    count(
+      32,
+      64,
+      'IPv6 clients share every per-IP limit and budget by network: its prefix length, 32-128',
+    ).max(128),
+  ),
   OTP_LENGTH: value('otp.length', count(6, 6, 'Digits in a code').max(10)),
   OTP_EXPIRY_MINUTES: value('otp.expiryMinutes', count(1, 10, 'Minutes a code stays valid').max(10)),
   OTP_ACTIVE_CODES: value('otp.activeCodes', count(1, 3, 'Newest codes of an email that stay valid').max(10)),
