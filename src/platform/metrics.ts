@@ -9,6 +9,8 @@ export function createMetrics() {
   client.collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
     new client.Counter<L>({ name, help, labelNames, registers: [registry] });
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[]) =>
+    new client.Gauge<L>({ name, help, labelNames, registers: [registry] });
   return {
     registry,
     otpRequests: counter('otp_requests_total', 'OTP requests by outcome', ['outcome']),
@@ -27,6 +29,19 @@ export function createMetrics() {
       'Code emails not sent: the address is suppressed',
       [],
     ),
+    globalCeilingHits: counter(
+      'otp_global_ceiling_hits_total',
+      'Codes not sent and code checks refused because a global hourly ceiling was reached',
+      ['ceiling'],
+    ),
+    globalCeilingUsage: gauge(
+      'otp_global_ceiling_usage',
+      "This clock hour's count of a global ceiling, as this instance last saw it",
+      ['ceiling'],
+    ),
+    globalCeilingLimit: gauge('otp_global_ceiling_limit', 'A global hourly ceiling as configured', [
+      'ceiling',
+    ]),
     rateLimited: counter('rate_limited_total', 'Requests refused by a limit', ['limit']),
     httpRequests: counter('http_requests_total', 'HTTP requests', ['method', 'route', 'status']),
     httpDuration: new client.Histogram({

@@ -50,6 +50,8 @@ describe('loadConfig', () => {
         maxPerEmailPerHour: 5,
         maxPerIpPerHour: 60,
         maxPerDomainPerHour: 500,
+        maxCodesPerHourGlobal: 10_000,
+        maxFailedPerHourGlobal: 50_000,
       });
       expect(config.session).toEqual({ idleHours: 24, absoluteDays: 30 });
       expect(config.tokens).toMatchObject({

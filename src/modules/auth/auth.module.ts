@@ -2,9 +2,11 @@ import type { Store as LimiterStore } from 'express-rate-limit';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/config';
+import { GlobalCeiling, MemoryHourlyCount, type CeilingName } from '../../platform/global-ceiling';
 import { createLimiter } from '../../platform/http/rate-limit';
 import type { BoundTable } from '../../platform/http/route-table';
 import type { Metrics } from '../../platform/metrics';
+import { RedisHourlyCount } from '../../platform/redis/hourly-count';
 import type { RedisConnection } from '../../platform/redis/redis-client';
 import type { MailQueue } from '../email';
 import { createAccountController } from './account.controller';
@@ -82,6 +84,17 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     sessionReader: cache?.sessions,
     onSessionChanged: cache?.onSessionChanged,
   });
+  // Counted in Redis, shared by every instance; without Redis there is one instance (docs/redis.md).
+  const ceiling = (name: CeilingName, limit: number) =>
+    new GlobalCeiling({
+      name,
+      limit,
+      count: deps.redis
+        ? new RedisHourlyCount({ name, redis: deps.redis.connection, logger })
+        : new MemoryHourlyCount(),
+      metrics,
+      logger,
+    });
   const otp = new OtpService({
     store,
     queue: deps.queue,
@@ -94,6 +107,10 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     emailHash: deps.emailHash,
     suppressions: deps.suppressions,
     canSignUp: deps.canSignUp,
+    ceilings: {
+      codesSent: ceiling('codes_sent', config.otp.maxCodesPerHourGlobal),
+      failedVerifies: ceiling('failed_verifies', config.otp.maxFailedPerHourGlobal),
+    },
   });
   const users = new UserService(cache?.users ?? store.users);
   const limiter = (name: string, limit: number) =>

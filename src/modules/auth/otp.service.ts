@@ -16,6 +16,8 @@ export interface OtpPolicy {
   maxPerEmailPerHour: number;
   maxPerIpPerHour: number;
   maxPerDomainPerHour: number;
+  maxCodesPerHourGlobal: number;
+  maxFailedPerHourGlobal: number;
   /** IPv6 clients' per-IP budgets are counted by network of this many bits (`clientKey`). */
   ipv6SubnetPrefix: number;
 }
@@ -108,6 +110,12 @@ export class OtpService {
     if (!(await this.signUpAllowed(email))) {
       metrics.otpRequests.inc({ outcome: 'signup_closed' });
       this.deps.logger.info('otp request outside the signup rollout', { ...audit, outcome: 'signup_closed' });
+      return;
+    }
+    // Past the global hourly ceiling: the same 202, but no code is minted or sent.
+    if (!(await this.deps.ceilings.codesSent.tryAdd(now))) {
+      metrics.otpRequests.inc({ outcome: 'global_ceiling' });
+      this.deps.logger.info('otp request over the global ceiling', { ...audit, outcome: 'global_ceiling' });
       return;
     }
     await this.deps.queue.enqueue({

@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
+import type { Ceiling } from '../../platform/global-ceiling';
 import { clientKey } from '../../platform/ip-network';
 import type { AuthStore } from './auth.ports';
 import type { ClientContext, IssuedTokens, SessionService } from './session.service';
@@ -21,6 +22,8 @@ export interface SignInDeps {
   logger: Logger;
   metrics: Metrics;
   emailHash: (email: string) => string;
+  /** The global hourly ceilings (codes emailed, wrong guesses at live codes), all instances together. */
+  ceilings: { codesSent: Ceiling; failedVerifies: Ceiling };
   /** Whether a NEW address may sign up (the `signups` rollout); an existing user always may. */
   canSignUp?: (email: string) => boolean | Promise<boolean>;
 }
@@ -32,6 +35,8 @@ export interface SignInDeps {
  *    the address's and the IP's budgets, committed before the comparison, so no guess is ever
  *    free, however guesses race or the process dies.
  * 2. Compare it with the live codes the count returned, here, in constant time per candidate.
+ *    A wrong one counts towards the global hourly ceiling; once that is reached, a right one
+ *    is answered as a wrong one.
  * 3. Sign in (`signIn`): consume the codes, clear the address's failures (this one included),
  *    create or stamp the user, start the session. Only one of racing right guesses finds the
  *    code still pending; a right code refused here (used meanwhile, signups closed) stays a
@@ -70,7 +75,13 @@ export class SignInUseCase {
     for (const c of counted.candidates) {
       if (this.deps.hasher.matches(c.codeHash, c.id, email, code)) matchedId = c.id;
     }
-    if (matchedId === undefined) return this.failed(audit);
+    // A wrong guess at a live code counts towards the global ceiling; past it, even a right
+    // code gets the wrong code's answer, so no spread of addresses keeps guessing useful.
+    if (matchedId === undefined) {
+      if (counted.candidates.length > 0) await this.deps.ceilings.failedVerifies.tryAdd(now);
+      return this.failed(audit);
+    }
+    if (await this.deps.ceilings.failedVerifies.isReached(now)) return this.failed(audit);
 
     const opened = sessions.open(ctx);
     const signedIn = await store.signIn({

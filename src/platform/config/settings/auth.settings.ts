@@ -56,6 +56,18 @@ export const authSettings = {
     'otp.maxPerDomainPerHour',
     count(1, 500, 'Codes sent to one recipient domain per hour'),
   ),
+  OTP_MAX_CODES_PER_HOUR_GLOBAL: value(
+    'otp.maxCodesPerHourGlobal',
+    count(1, 10_000, 'Code emails per clock hour, all instances together; beyond it none is sent'),
+  ),
+  OTP_MAX_FAILED_PER_HOUR_GLOBAL: value(
+    'otp.maxFailedPerHourGlobal',
+    count(
+      1,
+      50_000,
+      'Wrong guesses at live codes per clock hour, all instances together; beyond it no code is accepted',
+    ),
+  ),
   SESSION_EXPIRY_HOURS: value(
     'session.idleHours',
     Joi.number().min(1).default(24).description('Idle lifetime of a session since its last refresh'),

@@ -1,0 +1,105 @@
+import { createClient } from 'redis';
+import { ManualClock } from '../../../src/platform/clock';
+import { createTempDatabase } from '../../helpers/databases';
+import { SHARED_REDIS_URL, deleteKeys, metricValue, uniquePrefix } from '../../helpers/redis-server';
+import { describeWith } from '../../helpers/services';
+import { createTestApp, type TestApp } from '../../helpers/test-app';
+
+/**
+ * The global hourly ceilings are one count for every instance: two app instances over one
+ * database and one Redis (where the ceilings are counted) spend one budget.
+ */
+describeWith(['postgres', 'redis'], 'the global ceilings across two instances sharing Redis', () => {
+  const HOUR_MS = 3_600_000;
+  const prefix = uniquePrefix();
+  // The start of an hour, so the fixed window cannot end in the middle of the test.
+  const clock = new ManualClock(new Date(Math.ceil(Date.now() / HOUR_MS) * HOUR_MS + 1_000));
+  let db: { url: string; drop: () => Promise<void> };
+  let a: TestApp;
+  let b: TestApp;
+  let seq = 0;
+  const email = (label: string) => `ceilings-${label}-${++seq}@example.com`;
+  const ip = () => `10.1.${++seq}.1`;
+
+  const instance = (worker: boolean) =>
+    createTestApp({
+      storage: 'postgres',
+      postgresUrl: db.url,
+      env: {
+        EMAIL_WORKER_IN_PROCESS: String(worker),
+        REDIS_URL: SHARED_REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+        TRUST_PROXY: '1',
+        OTP_MAX_CODES_PER_HOUR_GLOBAL: '3',
+        OTP_MAX_FAILED_PER_HOUR_GLOBAL: '2',
+      },
+      overrides: { clock },
+    });
+  const request = (t: TestApp, address: string) =>
+    t.http.post('/v1/otp/request').set('X-Forwarded-For', ip()).send({ email: address });
+  const verify = (t: TestApp, address: string, code: string) =>
+    t.http.post('/v1/otp/verify').set('X-Forwarded-For', ip()).send({ email: address, code });
+  const sent = async () => {
+    await a.container.queue.drain();
+    return a.mailer.sent.length;
+  };
+  /** B sends none: its worker is off, A's sends every code. */
+  const codeFor = async (t: TestApp, address: string) => {
+    expect((await request(t, address)).status).toBe(202);
+    await a.container.queue.drain();
+    return a.mailer.lastCode(address);
+  };
+
+  beforeAll(async () => {
+    db = await createTempDatabase();
+    a = await instance(true);
+    b = await instance(false);
+    const ready = async (t: TestApp) => (await t.http.get('/health/ready')).body.checks?.redis === 'ok';
+    for (let i = 0; i < 100 && !((await ready(a)) && (await ready(b))); i++)
+      await new Promise((r) => setTimeout(r, 20));
+  });
+
+  afterAll(async () => {
+    try {
+      await a?.close();
+      await b?.close();
+      await db?.drop();
+    } finally {
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    }
+  });
+
+  it('when codes are asked for on both instances, then together they send no more than the ceiling', async () => {
+    const statuses = [];
+    for (const t of [a, b, a, b]) statuses.push((await request(t, email('send'))).status);
+
+    expect(statuses).toEqual([202, 202, 202, 202]);
+    expect(await sent()).toBe(3);
+    const hits = { ceiling: 'codes_sent' };
+    expect(await metricValue(b.container.metrics.registry, 'otp_global_ceiling_hits_total', hits)).toBe(1);
+    const client = createClient({ url: SHARED_REDIS_URL });
+    await client.connect();
+    try {
+      const hour = Math.floor(clock.now().getTime() / HOUR_MS);
+      expect(await client.get(`${prefix}ceiling:codes_sent:${hour}`)).toBe('4');
+      expect(await client.ttl(`${prefix}ceiling:codes_sent:${hour}`)).toBeGreaterThan(3600);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('when wrong guesses on both instances reach the failure ceiling, then a right code is refused on either', async () => {
+    clock.advance(HOUR_MS);
+    const [first, second, owner] = [email('a'), email('b'), email('owner')];
+    const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    expect((await verify(a, first, wrong(await codeFor(a, first)))).status).toBe(401);
+    expect((await verify(b, second, wrong(await codeFor(a, second)))).status).toBe(401);
+
+    const refused = await verify(b, owner, await codeFor(a, owner));
+
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('invalid_code');
+    const hits = { ceiling: 'failed_verifies' };
+    expect(await metricValue(b.container.metrics.registry, 'otp_global_ceiling_hits_total', hits)).toBe(1);
+  });
+});
