@@ -47,6 +47,18 @@ describe('monitoring assets', () => {
     }
   });
 
+  it('when a global hourly ceiling is reached or nearly spent, then a rule pages, and another files a ticket first', () => {
+    const doc = parse(readFileSync(join(root, 'deploy/monitoring/alerts.yml'), 'utf8')) as {
+      groups: Array<{ rules: Array<{ expr: string; labels?: { severity?: string } }> }>;
+    };
+    const rules = doc.groups.flatMap((g) => g.rules);
+    const severityOf = (metric: string) =>
+      rules.filter((r) => metricNamesIn(r.expr).includes(metric)).map((r) => r.labels?.severity);
+
+    expect(severityOf('otp_global_ceiling_hits_total')).toContain('page');
+    expect(severityOf('otp_global_ceiling_usage')).toContain('ticket');
+  });
+
   it('when the dashboard charts a metric, then the app exports it, and the checklist figures are all charted', async () => {
     const names = await registeredNames();
     const dashboard = JSON.parse(
