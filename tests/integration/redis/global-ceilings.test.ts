@@ -1,7 +1,13 @@
 import { createClient } from 'redis';
 import { ManualClock } from '../../../src/platform/clock';
 import { createTempDatabase } from '../../helpers/databases';
-import { SHARED_REDIS_URL, deleteKeys, metricValue, uniquePrefix } from '../../helpers/redis-server';
+import {
+  SHARED_REDIS_URL,
+  deleteKeys,
+  freePort,
+  metricValue,
+  uniquePrefix,
+} from '../../helpers/redis-server';
 import { describeWith } from '../../helpers/services';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -101,5 +107,30 @@ describeWith(['postgres', 'redis'], 'the global ceilings across two instances sh
     expect(refused.body.code).toBe('invalid_code');
     const hits = { ceiling: 'failed_verifies' };
     expect(await metricValue(b.container.metrics.registry, 'otp_global_ceiling_hits_total', hits)).toBe(1);
+  });
+});
+
+describe('the global ceiling when Redis cannot be reached', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Nothing listens there: the instance runs degraded, as during an outage.
+    t = await createTestApp({
+      env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, OTP_MAX_CODES_PER_HOUR_GLOBAL: '2' },
+    });
+  });
+  afterAll(async () => t.close());
+
+  it('when codes are asked for, then the ceiling is counted in memory: never a 5xx, never switched off', async () => {
+    const emails = ['down-1@example.com', 'down-2@example.com', 'down-3@example.com'];
+    const statuses = [];
+    for (const address of emails)
+      statuses.push((await t.http.post('/v1/otp/request').send({ email: address })).status);
+    await t.container.queue.drain();
+
+    expect(statuses).toEqual([202, 202, 202]);
+    expect(t.mailer.sent.map((m) => m.to)).toEqual(emails.slice(0, 2));
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({ event: 'ceiling.fallback', ceiling: 'codes_sent' }),
+    );
   });
 });
