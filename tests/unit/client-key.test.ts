@@ -13,6 +13,7 @@ describe('clientKey: what per-IP limits and budgets count under', () => {
     ['2001:db8:1:2ff:3:4:5:6', 56, '2001:db8:1:200::/56'],
     ['2001:db8::1', 128, '2001:db8::1/128'],
     ['::1', 64, '::/64'],
+    ['fe80::1:2:3:4%eth0', 64, 'fe80::/64'],
   ])('when the client is %s and the prefix /%i, then the key is %s', (ip, prefix, key) => {
     expect(clientKey(ip, prefix)).toBe(key);
   });
