@@ -4,7 +4,7 @@ import { HOUR, MINUTE, SECOND, now, plus, uniqueDomain, uniqueEmail, uniqueIp } 
 import { type ContractSuite } from './harness';
 
 /**
- * `AuthStore.admitCodeRequest`. PostgreSQL and PGlite: otp_admit_request (migration 4) and the
+ * `AuthStore.admitCodeRequest`. PostgreSQL and PGlite: otp_admit_request (migration 7) and the
  * suppression EXISTS beside it; MongoDB: a transaction that also reads the suppression list.
  */
 export const admitCodeRequestSuite: ContractSuite = ({ test }) => {
@@ -85,6 +85,27 @@ export const admitCodeRequestSuite: ContractSuite = ({ test }) => {
         );
       }
       expect((await admit(s, request({ email: uniqueEmail('dom', domain), now: start }))).kind).toBe(
+        'capped',
+      );
+    });
+
+    test('when random addresses spent the domain’s cap, then an address with an account is still admitted and a new one is not', async (s) => {
+      const domain = uniqueDomain();
+      const owner = await s.users.upsertOnLogin(uniqueEmail('owner', domain), plus(now(), -HOUR));
+      const start = now();
+      for (let i = 0; i < 4; i++) {
+        expect((await admit(s, request({ email: uniqueEmail('rnd', domain), now: start }))).kind).toBe(
+          'created',
+        );
+      }
+      expect((await admit(s, request({ email: uniqueEmail('new', domain), now: start }))).kind).toBe(
+        'capped',
+      );
+      expect(await admit(s, request({ email: owner.email, now: start }))).toMatchObject({ kind: 'created' });
+      // The owner's own caps still hold: the per-address cap and the cooldown.
+      const later = plus(start, 2 * MINUTE);
+      expect((await admit(s, request({ email: owner.email, now: later }))).kind).toBe('created');
+      expect((await admit(s, request({ email: owner.email, now: plus(later, 2 * MINUTE) }))).kind).toBe(
         'capped',
       );
     });

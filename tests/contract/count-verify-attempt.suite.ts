@@ -1,10 +1,10 @@
 import type { NewOtp, VerifyAttemptInput } from '../../src/modules/auth/auth.ports';
 import type { Store } from '../../src/store/store';
-import { HOUR, MINUTE, SECOND, hex, newOtp, now, plus, uniqueEmail, uniqueIp } from './fixtures';
+import { HOUR, MINUTE, SECOND, hex, newOtp, now, plus, signInInput, uniqueEmail, uniqueIp } from './fixtures';
 import { type ContractSuite } from './harness';
 
 /**
- * `AuthStore.countVerifyAttempt`. PostgreSQL and PGlite: otp_count_verify_attempt (migration 5);
+ * `AuthStore.countVerifyAttempt`. PostgreSQL and PGlite: otp_count_verify_attempt (migration 7);
  * MongoDB: a transaction (both login-rules.ts).
  */
 export const countVerifyAttemptSuite: ContractSuite = ({ test }) => {
@@ -111,7 +111,61 @@ export const countVerifyAttemptSuite: ContractSuite = ({ test }) => {
       );
       expect(withCode).toHaveLength(3);
       expect((await byId(s, email)).get(target.id)?.attempts).toBe(3);
-      expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(6);
+      // The three that found the code dead had nothing to match: the address is not charged.
+      expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(3);
+    });
+
+    test('when the address has no live code, then the guess is the IP’s failure only: no attempts, and the address is never locked by it', async (s) => {
+      const email = uniqueEmail('idle');
+      const at = now();
+      const ip = uniqueIp();
+      const unminted = await s.otps.create(newOtp({ email, createdAt: plus(at, -MINUTE) }));
+      const budgets = { ip, maxFailedPerIpPerHour: 100, maxFailedPerEmailPerHour: 4 };
+      for (let i = 0; i < 10; i++) {
+        expect(await count(s, attempt(email, at, budgets))).toEqual({
+          kind: 'counted',
+          candidates: [],
+          ownerNotice: false,
+        });
+      }
+      expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(0);
+      expect(await s.authFailures.countSince({ ip }, plus(at, -HOUR))).toBe(10);
+      expect((await byId(s, email)).get(unminted)?.attempts).toBe(0);
+
+      // A code minted now is live: the owner's guess finds it, and it costs the address.
+      const live = await code(s, { email, createdAt: at });
+      const out = await count(s, attempt(email, at, { maxFailedPerEmailPerHour: 4 }));
+      expect(out).toEqual({ kind: 'counted', candidates: [live], ownerNotice: false });
+      expect(await s.authFailures.countSince({ email }, plus(at, -HOUR))).toBe(1);
+    });
+
+    test('when a guess at live codes spends the address’s budget, then it alone asks for an owner notice, once an hour', async (s) => {
+      const email = uniqueEmail('notice');
+      const at = now();
+      const policy = { maxAttempts: 10, maxFailedPerIpPerHour: 100, maxFailedPerEmailPerHour: 4 };
+      await code(s, { email, createdAt: plus(at, -MINUTE) });
+      const notices: boolean[] = [];
+      for (let i = 0; i < 5; i++) {
+        const out = await count(s, attempt(email, plus(at, i * SECOND), policy));
+        notices.push(out.kind === 'counted' && out.ownerNotice);
+      }
+      // Four guesses spend the budget (the fourth asks for the notice); the fifth is locked.
+      expect(notices).toEqual([false, false, false, true, false]);
+
+      // The owner signs in (the failures are cleared) and the budget is spent again within
+      // the hour: no second notice. An hour after the first, the next spend asks again.
+      const spendAgain = async (from: Date) => {
+        await s.signIn(signInInput(email, (await code(s, { email, createdAt: from })).id, from));
+        const got: boolean[] = [];
+        await code(s, { email, createdAt: from });
+        for (let i = 1; i <= 4; i++) {
+          const out = await count(s, attempt(email, plus(from, i * SECOND), policy));
+          got.push(out.kind === 'counted' && out.ownerNotice);
+        }
+        return got;
+      };
+      expect(await spendAgain(plus(at, 10 * MINUTE))).toEqual([false, false, false, false]);
+      expect(await spendAgain(plus(at, HOUR + MINUTE))).toEqual([false, false, false, true]);
     });
   });
 };

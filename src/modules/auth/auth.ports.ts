@@ -84,8 +84,10 @@ export interface OtpRepository {
 }
 
 export interface AuthFailureRepository {
-  record(failure: { email: string; ip: string; at: Date }): Promise<void>;
+  /** `email: null`: a guess at an address with no live code, which spends only the IP's budget. */
+  record(failure: { email: string | null; ip: string; at: Date }): Promise<void>;
   countSince(by: { email?: string; ip?: string }, since: Date): Promise<number>;
+  /** Drops the failures older than `before`, and the marks of guess notices sent before it. */
   deleteBefore(before: Date): Promise<number>;
 }
 
@@ -170,10 +172,14 @@ export interface VerifyAttemptInput {
   maxFailedPerEmailPerHour: number;
 }
 
-/** Refused (a failure budget is spent), or counted, with the live codes to compare against. */
+/**
+ * Refused (a failure budget is spent), or counted, with the live codes to compare against.
+ * `ownerNotice`: this guess spent the address's budget and no notice went out in the last
+ * hour, so the caller mails the address's owner one (the store has marked it sent).
+ */
 export type VerifyAttemptOutcome =
   | { kind: 'locked'; retryAfterSeconds: number }
-  | { kind: 'counted'; candidates: Array<{ id: string; codeHash: string }> };
+  | { kind: 'counted'; candidates: Array<{ id: string; codeHash: string }>; ownerNotice: boolean };
 
 /** A sign-in after a code matched (see `AuthStore.signIn`). */
 export interface SignInInput {
@@ -206,16 +212,20 @@ export type SignInOutcome =
 export interface AuthStore extends AuthRepositories {
   /**
    * A code request, atomically: under the address's lock, the resend cooldown, the IP's
-   * hourly cap and the hidden per-address and per-domain caps are checked and, if none
-   * applies, the code row is created and the suppression list read for the address.
+   * hourly cap and the hidden per-address and per-domain caps are checked (the per-domain
+   * cap only for an address with no account) and, if none applies, the code row is created
+   * and the suppression list read for the address.
    */
   admitCodeRequest(input: CodeRequestInput): Promise<CodeRequestOutcome>;
   /**
    * A guess at a code, counted and committed before the caller compares it: under the
    * address's lock, refused if the IP's or the address's failure budget is spent; otherwise
-   * one attempt is added to each live code and one failure recorded for the address and IP,
-   * and the live codes come back. A live code: minted (has a hash), not consumed, not expired
-   * at `now`, fewer than `maxAttempts` attempts, among the address's `activeCodes` newest.
+   * one attempt is added to each live code and one failure recorded for the IP and, if the
+   * address has a live code, for the address (a guess with nothing to match spends nothing of
+   * the owner's budget), and the live codes come back. A live code: minted (has a hash), not
+   * consumed, not expired at `now`, fewer than `maxAttempts` attempts, among the address's
+   * `activeCodes` newest. The guess that spends the address's budget asks for an owner
+   * notice, at most once an hour per address.
    */
   countVerifyAttempt(input: VerifyAttemptInput): Promise<VerifyAttemptOutcome>;
   /**

@@ -67,6 +67,8 @@ const otpLocks = new Schema(
     // A SHA-256 of the email: the lock needs identity, not the address.
     _id: requiredString,
     lockedAt: requiredDate,
+    /** When the email's owner was last told of guessing (at most once an hour). */
+    guessNoticeAt: nullableDate,
     lockVersion,
   },
   options('otplocks'),
@@ -74,7 +76,8 @@ const otpLocks = new Schema(
 otpLocks.index({ lockedAt: 1 }, { expireAfterSeconds: OTP_LOCK_TTL_SECONDS });
 
 const authFailures = new Schema(
-  { email: requiredString, ip: requiredString, createdAt: requiredDate },
+  // email null: a guess at an address with no live code, which spends only the IP's budget.
+  { email: nullableString, ip: requiredString, createdAt: requiredDate },
   options('authfailures'),
 );
 authFailures.index({ email: 1, createdAt: 1 });

@@ -11,6 +11,12 @@ export interface Migration {
 import { tableMigrations } from './migrations/001-003-tables';
 import { codeRuleMigrations } from './migrations/004-005-code-rules';
 import { signInRuleMigrations } from './migrations/006-sign-in-rules';
+import { ownerRuleMigrations } from './migrations/007-owner-rules';
 
 /** Every migration in order; a new one goes in a file of its own under migrations/. */
-export const migrations: Migration[] = [...tableMigrations, ...codeRuleMigrations, ...signInRuleMigrations];
+export const migrations: Migration[] = [
+  ...tableMigrations,
+  ...codeRuleMigrations,
+  ...signInRuleMigrations,
+  ...ownerRuleMigrations,
+];

@@ -53,10 +53,14 @@ export const repositoryCalls: {
     consumeIfPending: [['otp-1', now]],
     incrementAttempts: [[['otp-1', 'otp-2']]],
     consumeAll: [['someone@example.com', now]],
+    claimGuessNotice: [['someone@example.com', now]],
     deleteStale: [[now]],
   },
   authFailures: {
-    record: [[{ email: 'someone@example.com', ip: '203.0.113.7', at: now }]],
+    record: [
+      [{ email: 'someone@example.com', ip: '203.0.113.7', at: now }],
+      [{ email: null, ip: '203.0.113.7', at: now }],
+    ],
     countSince: [
       [{ email: 'someone@example.com' }, now],
       [{ ip: '203.0.113.7' }, now],

@@ -258,6 +258,8 @@ describe('queries and indexes', () => {
       'updateMany otps',
       'updateMany otps',
       'insertOne authFailures',
+      // The address's budget after this guess (a spent one would claim the owner notice).
+      'count authFailures',
     ]);
     expect(steps('signIn')).toEqual([
       'findOne users',

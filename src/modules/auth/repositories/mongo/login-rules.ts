@@ -54,7 +54,7 @@ const isLive = (o: OtpRecord, now: Date, maxAttempts: number) =>
   o.codeHash !== null && !o.consumedAt && o.expiresAt > now && o.attempts < maxAttempts;
 
 export async function admitCodeRequest(ops: MongoOps, input: CodeRequestInput): Promise<CodeRequestOutcome> {
-  const { otps } = mongoAuthRepositories(ops);
+  const { otps, users } = mongoAuthRepositories(ops);
   const { email, now } = input;
   await otps.lockEmail(email);
   const latest = await otps.latestCreatedAt(email);
@@ -64,10 +64,14 @@ export async function admitCodeRequest(ops: MongoOps, input: CodeRequestInput): 
   if ((await otps.countCreatedSince({ requestIp: input.requestIp }, hourAgo)) >= input.maxPerIpPerHour) {
     return { kind: 'ip_capped' };
   }
-  const emailCapped = (await otps.countCreatedSince({ email }, hourAgo)) >= input.maxPerEmailPerHour;
-  const domainCapped =
+  if ((await otps.countCreatedSince({ email }, hourAgo)) >= input.maxPerEmailPerHour)
+    return { kind: 'capped' };
+  // The per-domain cap never stops a code for an address that has an account.
+  const domainFull =
     (await otps.countCreatedSince({ emailDomain: input.emailDomain }, hourAgo)) >= input.maxPerDomainPerHour;
-  if (emailCapped || domainCapped) return { kind: 'capped' };
+  if (domainFull && (await users.findByEmail(email)) === undefined) {
+    return { kind: 'capped' };
+  }
   const otpId = await otps.create({
     email,
     emailDomain: input.emailDomain,
@@ -102,9 +106,19 @@ export async function countVerifyAttempt(
   const live = (await otps.lockNewest(email, input.activeCodes)).filter((o) =>
     isLive(o, now, input.maxAttempts),
   );
+  // Nothing to match: the IP's failure, not the address's (an idle address cannot be locked).
+  if (live.length === 0) {
+    await authFailures.record({ email: null, ip, at: now });
+    return { kind: 'counted', candidates: [], ownerNotice: false };
+  }
   await otps.incrementAttempts(live.map((o) => o.id));
   await authFailures.record({ email, ip, at: now });
-  return { kind: 'counted', candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string })) };
+  const spent = (await authFailures.countSince({ email }, hourAgo)) >= input.maxFailedPerEmailPerHour;
+  return {
+    kind: 'counted',
+    candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string })),
+    ownerNotice: spent && (await otps.claimGuessNotice(email, now)),
+  };
 }
 
 export async function signIn(ops: MongoOps, input: SignInInput): Promise<SignInOutcome> {

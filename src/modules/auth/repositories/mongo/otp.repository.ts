@@ -46,7 +46,16 @@ export interface MongoOtpRepository extends OtpRepository {
   consumeAll(email: string, now: Date): Promise<number>;
   /** Consumes one code if it is still pending and unexpired: the atomic claim of a sign-in. */
   consumeIfPending(id: string, now: Date): Promise<boolean>;
+  /**
+   * Marks a guess notice sent for the email, on its lock document, unless one was sent in the
+   * hour before `now`; true when marked (SQL: the guess_notices row in otp_count_verify_attempt).
+   */
+  claimGuessNotice(email: string, now: Date): Promise<boolean>;
 }
+
+const HOUR = 3_600_000;
+/** The lock document's id: a SHA-256 of the email (the lock needs identity, not the address). */
+const lockIdOf = (email: string) => createHash('sha256').update(email).digest('hex');
 
 export interface MongoAuthFailureRepository extends AuthFailureRepository {
   oldestSince(by: { email?: string; ip?: string }, since: Date): Promise<Date | undefined>;
@@ -61,10 +70,9 @@ export function createMongoOtpRepository(ops: MongoOps): MongoOtpRepository {
       // document is the lock: a second transaction writing it gets a write conflict, and
       // withTransaction reruns that one until the first has committed. The document holds a
       // hash, not the address, and expires by TTL. Outside a transaction it locks nothing.
-      const lockId = createHash('sha256').update(email).digest('hex');
       await ops.updateOne(
         'otpLocks',
-        { _id: lockId },
+        { _id: lockIdOf(email) },
         { $set: { lockedAt: new Date() }, $inc: { lockVersion: 1 } },
         { upsert: true },
       );
@@ -138,6 +146,24 @@ export function createMongoOtpRepository(ops: MongoOps): MongoOtpRepository {
         { $set: { consumedAt: now } },
       );
       return result.matched > 0;
+    },
+    async claimGuessNotice(email, now) {
+      // Under the email's lock: its lock document outlives a mark younger than its TTL (an hour).
+      const _id = lockIdOf(email);
+      const lock = await ops.findOne<{ guessNoticeAt?: Date | null }>(
+        'otpLocks',
+        { _id },
+        { projection: { guessNoticeAt: 1 } },
+      );
+      const last = lock?.guessNoticeAt;
+      if (last && last.getTime() > now.getTime() - HOUR) return false;
+      await ops.updateOne(
+        'otpLocks',
+        { _id },
+        { $set: { guessNoticeAt: now }, $setOnInsert: { lockedAt: now } },
+        { upsert: true },
+      );
+      return true;
     },
     async deleteStale(before) {
       // The TTL index does the same on its own; this keeps the sweep's contract on every store.

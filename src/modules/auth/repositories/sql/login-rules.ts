@@ -18,7 +18,7 @@ import { toUser, type UserRow } from './user.repository';
  * The login rules on PostgreSQL and PGlite: each is one call of a PL/pgSQL function
  * (src/store/sql/migrations.ts), so one round trip, atomic under the address's advisory lock
  * or the rows' locks, and with no BEGIN/COMMIT of ours. A live code is defined once here, in
- * otp_count_verify_attempt (migration 5); otp_sign_in re-checks only that the matched code is
+ * otp_count_verify_attempt (migration 7); otp_sign_in re-checks only that the matched code is
  * still pending. The MongoDB implementation of the same rules is
  * src/modules/auth/repositories/mongo/login-rules.ts; the suites
  * tests/contract/{admit-code-request,count-verify-attempt,sign-in,rotate-refresh-token}.suite.ts
@@ -36,7 +36,7 @@ export function createSqlLoginRules(
 }
 
 /**
- * One call of otp_admit_request (migration 4). The same statement reads the suppression list
+ * One call of otp_admit_request (migration 7; it was migration 4's). The same statement reads the suppression list
  * for an admitted address (an EXISTS beside the call, no migration needed).
  */
 async function admitCodeRequest(db: Queryable, input: CodeRequestInput): Promise<CodeRequestOutcome> {
@@ -72,15 +72,17 @@ async function admitCodeRequest(db: Queryable, input: CodeRequestInput): Promise
   }
 }
 
-/** One call of otp_count_verify_attempt (migration 5). */
+/** One call of otp_count_verify_attempt (migration 7; it was migration 5's). */
 async function countVerifyAttempt(db: Queryable, input: VerifyAttemptInput): Promise<VerifyAttemptOutcome> {
   const rows = await db.query<{
     outcome: 'locked' | 'counted';
     retry_after_ms: number | null;
     otp_id: string;
     code_hash: string;
+    owner_notice: boolean;
   }>(
-    'SELECT outcome, retry_after_ms, otp_id, code_hash FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7)',
+    `SELECT outcome, retry_after_ms, otp_id, code_hash, owner_notice
+       FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7)`,
     [
       input.email,
       input.ip,
@@ -94,7 +96,11 @@ async function countVerifyAttempt(db: Queryable, input: VerifyAttemptInput): Pro
   if (rows[0]?.outcome === 'locked') {
     return { kind: 'locked', retryAfterSeconds: Number(rows[0].retry_after_ms) / 1000 };
   }
-  return { kind: 'counted', candidates: rows.map((r) => ({ id: r.otp_id, codeHash: r.code_hash })) };
+  return {
+    kind: 'counted',
+    candidates: rows.map((r) => ({ id: r.otp_id, codeHash: r.code_hash })),
+    ownerNotice: rows[0]?.owner_notice === true,
+  };
 }
 
 /** One call of otp_sign_in (migration 6); the session is the input's, so nothing is read back. */

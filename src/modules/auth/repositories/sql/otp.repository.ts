@@ -105,6 +105,8 @@ export function createSqlAuthFailureRepository(db: Queryable): AuthFailureReposi
     },
     async deleteBefore(before) {
       const rows = await db.query('DELETE FROM auth_failures WHERE created_at < $1 RETURNING id', [before]);
+      // A notice mark older than the hour no longer holds a notice back.
+      await db.query('DELETE FROM guess_notices WHERE sent_at < $1', [before]);
       return rows.length;
     },
   };
