@@ -1,5 +1,5 @@
 /**
- * Writes every email template in every locale to email-preview/<locale>.html and .txt (or the
+ * Writes every email template in every locale to email-preview/<locale>[-guess-notice].html and .txt (or the
  * folder given as the first argument), to open in a browser or paste into an email testing
  * tool, branded by the configured EMAIL_PRODUCT_NAME, EMAIL_PRIMARY_COLOR, EMAIL_LOGO_URL and
  * EMAIL_SUPPORT_ADDRESS (.env is read). Run with `npm run email:preview`.
@@ -7,6 +7,7 @@
 import 'dotenv/config';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { renderGuessNotice } from '../src/modules/email/templates/guess-notice.template';
 import { SUPPORTED_LOCALES, renderOtpEmail } from '../src/modules/email/templates/otp-email.template';
 import { loadConfig } from '../src/platform/config/config';
 
@@ -17,11 +18,16 @@ console.log(`brand: ${brand.productName}, ${brand.primaryColor}, logo ${brand.lo
 
 mkdirSync(OUT_DIR, { recursive: true });
 for (const locale of SUPPORTED_LOCALES) {
-  const email = renderOtpEmail({ code: '482913', expiresInMinutes: 10, locale, brand });
-  const htmlPath = join(OUT_DIR, `${locale}.html`);
-  const textPath = join(OUT_DIR, `${locale}.txt`);
-  writeFileSync(htmlPath, email.html);
-  writeFileSync(textPath, `Subject: ${email.subject}\n\n${email.text}\n`);
-  console.log(htmlPath);
-  console.log(textPath);
+  const emails = {
+    [locale]: renderOtpEmail({ code: '482913', expiresInMinutes: 10, locale, brand }),
+    [`${locale}-guess-notice`]: renderGuessNotice({ locale, brand }),
+  };
+  for (const [name, email] of Object.entries(emails)) {
+    const htmlPath = join(OUT_DIR, `${name}.html`);
+    const textPath = join(OUT_DIR, `${name}.txt`);
+    writeFileSync(htmlPath, email.html);
+    writeFileSync(textPath, `Subject: ${email.subject}\n\n${email.text}\n`);
+    console.log(htmlPath);
+    console.log(textPath);
+  }
 }

@@ -15,6 +15,11 @@ export function createMetrics() {
     registry,
     otpRequests: counter('otp_requests_total', 'OTP requests by outcome', ['outcome']),
     otpVerifications: counter('otp_verifications_total', 'OTP verifications by result', ['result']),
+    guessNotices: counter(
+      'otp_guess_notices_total',
+      'Addresses whose hourly failure budget was spent on guesses at live codes (owner told by email)',
+      [],
+    ),
     sessionsCreated: counter('sessions_created_total', 'Sessions created by sign-in', []),
     refreshes: counter('token_refreshes_total', 'Refresh attempts by result', ['result']),
     sessionRevocations: counter('session_revocations_total', 'Sessions revoked by reason', ['reason']),

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
+import { resolveLocale, type MailQueue } from '../email';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import type { Ceiling } from '../../platform/global-ceiling';
@@ -26,14 +28,21 @@ export interface SignInDeps {
   ceilings: { codesSent: Ceiling; failedVerifies: Ceiling };
   /** Whether a NEW address may sign up (the `signups` rollout); an existing user always may. */
   canSignUp?: (email: string) => boolean | Promise<boolean>;
+  /** The mail queue: it carries the guess notice to an address's owner. */
+  queue: Pick<MailQueue, 'enqueue'>;
 }
+
+/** A notice not sent within the hour says nothing the owner can still act on. */
+const NOTICE_LIFETIME_MS = 3_600_000;
 
 /**
  * POST /otp/verify: check the code, then sign in. Two steps of the store, each atomic:
  *
  * 1. Count the guess (`countVerifyAttempt`): an attempt on every live code and a failure on
- *    the address's and the IP's budgets, committed before the comparison, so no guess is ever
- *    free, however guesses race or the process dies.
+ *    the IP's budget and, when the address has a live code, on the address's, committed before
+ *    the comparison, so no guess that could match is ever free, however guesses race or the
+ *    process dies; a guess at an idle address cannot lock its owner out. The guess that
+ *    spends the address's budget has its owner told by email (at most once an hour).
  * 2. Compare it with the live codes the count returned, here, in constant time per candidate.
  *    A wrong one counts towards the global hourly ceiling; once that is reached, a right one
  *    is answered as a wrong one.
@@ -69,6 +78,7 @@ export class SignInUseCase {
       });
       throw rateLimited(counted.retryAfterSeconds, 'Too many wrong codes; try again later');
     }
+    if (counted.ownerNotice) await this.noticeOwner(email, ctx, now, audit);
 
     let matchedId: string | undefined;
     // Every candidate is compared (no early exit): the time does not tell which one matched.
@@ -103,6 +113,37 @@ export class SignInUseCase {
       sessionId: signedIn.session.id,
     });
     return sessions.issue(signedIn.user, signedIn.session, opened.refreshToken);
+  }
+
+  /**
+   * Queues the guess notice (no code, no network in it): in the language of the request that
+   * spent the budget, as no language is kept per address. The answer to the guess is the same
+   * whatever becomes of it.
+   */
+  private async noticeOwner(
+    email: string,
+    ctx: ClientContext,
+    now: Date,
+    audit: Record<string, unknown>,
+  ): Promise<void> {
+    const event = { event: 'otp.guess_notice', ...audit };
+    this.deps.metrics.guessNotices.inc();
+    try {
+      await this.deps.queue.enqueue({
+        kind: 'guess_notice',
+        noticeId: randomUUID(),
+        email,
+        expiresAt: new Date(now.getTime() + NOTICE_LIFETIME_MS).toISOString(),
+        locale: resolveLocale(undefined, ctx.acceptLanguage),
+        requestId: ctx.requestId,
+      });
+      this.deps.logger.warn('failure budget spent: owner notice queued', event);
+    } catch (err) {
+      this.deps.logger.error('owner notice not queued', {
+        ...event,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   private failed(audit: Record<string, unknown>): never {

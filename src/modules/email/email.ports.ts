@@ -86,7 +86,10 @@ export interface Mailer {
   close?(): Promise<void>;
 }
 
-export interface MailJob {
+/** A code email: the worker mints the code for the pending row `otpId`. */
+export interface CodeMailJob {
+  /** Absent on jobs queued before notices existed. */
+  kind?: 'code';
   otpId: string;
   email: string;
   expiresAt: string;
@@ -94,6 +97,28 @@ export interface MailJob {
   /** The id of the request that asked for the code, so delivery lines can be joined to it. */
   requestId?: string;
 }
+
+/** A notice to an address's owner that its codes are being guessed at; it holds no code. */
+export interface GuessNoticeJob {
+  kind: 'guess_notice';
+  /** Unique per notice: the queue's job id and the provider's idempotency key. */
+  noticeId: string;
+  email: string;
+  /** Past this the notice is dropped rather than sent late. */
+  expiresAt: string;
+  locale: string;
+  requestId?: string;
+}
+
+export type MailJob = CodeMailJob | GuessNoticeJob;
+
+/** What log lines name a job by: its code row, or its notice. */
+export const mailJobRef = (job: MailJob): { otpId: string } | { noticeId: string } =>
+  job.kind === 'guess_notice' ? { noticeId: job.noticeId } : { otpId: job.otpId };
+
+/** The queue's id of a job: a code row's id, or the notice's. */
+export const mailJobId = (job: MailJob): string =>
+  job.kind === 'guess_notice' ? `notice-${job.noticeId}` : job.otpId;
 
 /** Email jobs, off the request path. */
 export interface MailQueue {

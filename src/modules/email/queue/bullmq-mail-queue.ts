@@ -4,7 +4,7 @@ import client from 'prom-client';
 import type { Logger } from 'winston';
 import { MailError } from '../transports/mail-error';
 import type { JobResult } from './mail-worker';
-import type { MailJob, MailQueue } from '../email.ports';
+import { mailJobId, mailJobRef, type MailJob, type MailQueue } from '../email.ports';
 import type { Metrics } from '../../../platform/metrics';
 import { withTimeout } from '../../../platform/timeout';
 import { bullConnection } from './bullmq-connection';
@@ -40,10 +40,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
- * The durable email queue (BullMQ): job id = otpId (a request is queued once), retries with
+ * The durable email queue (BullMQ): job id = otpId or notice id (queued once), retries with
  * capped exponential backoff and full jitter, jobs whose code expired are dropped, failed
  * jobs kept (for the retention, at most 10,000) and counted, the depth exported on scrape. The payload is
- * {otpId, email, expiresAt, locale}: the worker mints the code, so Redis never holds one.
+ * {otpId, email, expiresAt, locale} (a notice: its id instead): the worker mints the code, so
+ * Redis never holds one.
  * When Redis refuses a job, it goes to this instance's memory queue instead (logged once).
  */
 export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
@@ -108,7 +109,7 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
     o.logger.error('otp email failed', {
       event: 'email.failed',
       requestId: job.data.requestId,
-      otpId: job.data.otpId,
+      ...mailJobRef(job.data),
       attempt: job.attemptsMade,
       expired,
       error: err.message,
@@ -120,7 +121,7 @@ export function createBullMailQueue(o: BullMailQueueOptions): BullMailQueue {
       try {
         if (!o.redisUsable()) throw new Error('redis unavailable');
         const added = queue.add('otp', job, {
-          jobId: job.otpId,
+          jobId: mailJobId(job),
           attempts: policy.maxAttempts,
           backoff: { type: 'otp-jitter' },
           removeOnComplete: { age: 3_600, count: 1_000 },

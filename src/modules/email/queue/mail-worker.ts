@@ -1,25 +1,34 @@
 import type { Logger } from 'winston';
 import type { Metrics } from '../../../platform/metrics';
 import type { Clock } from '../../../platform/clock';
-import type {
-  CodeMinter,
-  EmailMessageRepository,
-  EmailMessageStatus,
-  MailJob,
-  Mailer,
-  PendingCodes,
-  SendResult,
+import {
+  mailJobRef,
+  type CodeMinter,
+  type EmailMessageRepository,
+  type EmailMessageStatus,
+  type GuessNoticeJob,
+  type MailJob,
+  type Mailer,
+  type PendingCodes,
+  type SendResult,
 } from '../email.ports';
 import { MailError } from '../transports/mail-error';
-import { renderOtpEmail, resolveLocale, type EmailBrand } from '../templates/otp-email.template';
+import { renderGuessNotice } from '../templates/guess-notice.template';
+import {
+  renderOtpEmail,
+  resolveLocale,
+  type EmailBrand,
+  type RenderedEmail,
+} from '../templates/otp-email.template';
 
 export type JobResult = 'sent' | 'expired' | 'stale';
 
 /**
- * Delivers one code email. The code is minted here, after the job left the queue, and only
- * its hash is stored, so neither the queue nor the database ever holds a code in clear.
- * Each outcome is recorded in `messages` (the provider and its message id, which webhook
- * events refer to); the last failed try (permanent, or try `maxAttempts`) is recorded as failed.
+ * Delivers one email: a code email, or a guess notice. The code is minted here, after the job
+ * left the queue, and only its hash is stored, so neither the queue nor the database ever
+ * holds a code in clear; a notice holds none. Each outcome is recorded in `messages` (the
+ * provider and its message id, which webhook events refer to; a notice has no code row); the
+ * last failed try (permanent, or try `maxAttempts`) is recorded as failed.
  */
 export function createOtpMailProcessor(deps: {
   otps: PendingCodes;
@@ -37,7 +46,7 @@ export function createOtpMailProcessor(deps: {
   const record = async (job: MailJob, status: EmailMessageStatus, result: SendResult) => {
     try {
       await deps.messages?.create({
-        otpId: job.otpId,
+        otpId: job.kind === 'guess_notice' ? null : job.otpId,
         email: job.email,
         provider: result.provider ?? deps.mailer.name,
         providerMessageId: result.messageId ?? null,
@@ -47,30 +56,39 @@ export function createOtpMailProcessor(deps: {
     } catch (err) {
       deps.logger.warn('could not record an email message', {
         event: 'email.record_failed',
-        otpId: job.otpId,
+        ...mailJobRef(job),
         error: err instanceof Error ? err.message : String(err),
       });
     }
   };
 
+  /** The notice: rendered from the job alone, nothing to mint or store. */
+  const notice = (job: GuessNoticeJob): RenderedEmail =>
+    renderGuessNotice({ locale: resolveLocale(job.locale), brand: deps.brand });
+
   return async function processOtpMail(job: MailJob, attempt: number): Promise<JobResult> {
     const now = deps.clock.now();
     const expiresAt = new Date(job.expiresAt);
     if (expiresAt <= now) return 'expired';
-    const { code, hash } = deps.codes.mint(job.otpId, job.email);
-    const stored = await deps.otps.setCodeHash(job.otpId, hash, now);
-    if (!stored) return 'stale';
-    const minutes = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000));
-    const email = renderOtpEmail({
-      code,
-      expiresInMinutes: minutes,
-      locale: resolveLocale(job.locale),
-      brand: deps.brand,
-    });
+    let email: RenderedEmail;
+    if (job.kind === 'guess_notice') email = notice(job);
+    else {
+      const { code, hash } = deps.codes.mint(job.otpId, job.email);
+      const stored = await deps.otps.setCodeHash(job.otpId, hash, now);
+      if (!stored) return 'stale';
+      const minutes = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000));
+      email = renderOtpEmail({
+        code,
+        expiresInMinutes: minutes,
+        locale: resolveLocale(job.locale),
+        brand: deps.brand,
+      });
+    }
+    const key = job.kind === 'guess_notice' ? `guess-notice-${job.noticeId}` : `otp-${job.otpId}`;
     let result: SendResult;
     try {
       // One key for every try of this job: providers and webhooks tie the tries together.
-      result = await deps.mailer.send({ to: job.email, ...email, idempotencyKey: `otp-${job.otpId}` });
+      result = await deps.mailer.send({ to: job.email, ...email, idempotencyKey: key });
     } catch (err) {
       const last = (err instanceof MailError && err.permanent) || attempt >= (deps.maxAttempts ?? Infinity);
       if (last) await record(job, 'failed', {});
@@ -78,8 +96,9 @@ export function createOtpMailProcessor(deps: {
     }
     await record(job, 'sent', result);
     const { messageId } = result;
-    deps.logger.info('otp email sent', {
+    deps.logger.info(job.kind === 'guess_notice' ? 'guess notice sent' : 'otp email sent', {
       event: 'email.sent',
+      kind: job.kind ?? 'code',
       requestId: job.requestId,
       emailHash: deps.emailHash(job.email),
       transport: result.provider ?? deps.mailer.name,

@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { MailError } from '../transports/mail-error';
 import type { JobResult } from './mail-worker';
-import type { MailJob, MailQueue } from '../email.ports';
+import { mailJobRef, type MailJob, type MailQueue } from '../email.ports';
 import type { Metrics } from '../../../platform/metrics';
 import { withTimeout } from '../../../platform/timeout';
 
@@ -49,7 +49,7 @@ export function createMemoryMailQueue(deps: {
         deps.logger.error('otp email failed', {
           event: 'email.failed',
           requestId: job.requestId,
-          otpId: job.otpId,
+          ...mailJobRef(job),
           attempt,
           permanent,
           error: err instanceof Error ? err.message : String(err),

@@ -29,8 +29,8 @@ export interface OtpEmailInput {
 }
 
 const DEFAULT_LOCALE: SupportedLocale = 'en';
-const DEFAULT_COLOR = '#2563eb';
-const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+export const DEFAULT_COLOR = '#2563eb';
+export const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const QVALUE = /^q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/i;
 const MAX_ACCEPT_LANGUAGE_LENGTH = 1024;
 
@@ -83,12 +83,12 @@ export function resolveLocale(explicit?: string, acceptLanguage?: string): Suppo
 }
 
 /** Control characters and line breaks would end up in the Subject header. */
-function singleLine(value: string): string {
+export function singleLine(value: string): string {
   // eslint-disable-next-line no-control-regex
   return value.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim();
 }
 
-function safeLogoUrl(raw: string | undefined): string | undefined {
+export function safeLogoUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   try {
     const url = new URL(raw);
@@ -100,7 +100,7 @@ function safeLogoUrl(raw: string | undefined): string | undefined {
 }
 
 /** RFC 6068: `?`, `&`, `#` and `%` in the local part must be percent-encoded in a mailto: URI. */
-function mailtoHref(email: string): string {
+export function mailtoHref(email: string): string {
   const at = email.lastIndexOf('@');
   return `mailto:${encodeURIComponent(email.slice(0, at))}@${email.slice(at + 1)}`;
 }
