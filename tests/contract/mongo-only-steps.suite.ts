@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { mongoAuthRepositories } from '../../src/modules/auth/repositories/mongo/login-rules';
 import {
   HOUR,
+  MINUTE,
   SECOND,
   newOtp,
   newRefresh,
@@ -21,8 +22,8 @@ type MongoView = ReturnType<typeof mongoAuthRepositories> & {
 
 /**
  * The repository steps that only MongoDB's login rules take (lockEmail, lockNewest,
- * incrementAttempts, consumeAll, consumeIfPending, oldestSince, clearForEmail, lockById, touch,
- * lockByHash, markRotated): on PostgreSQL and PGlite the PL/pgSQL functions do them, so they
+ * incrementAttempts, consumeAll, consumeIfPending, claimGuessNotice, oldestSince, clearForEmail,
+ * lockById, touch, lockByHash, markRotated): on PostgreSQL and PGlite the PL/pgSQL functions do them, so they
  * are in no port and these cases run only against MongoDB (TEST_MONGODB_URL). They were the
  * shared contract's cases (otps, authFailures, sessions, refreshTokens suites) while the ports had these methods.
  */
@@ -49,6 +50,20 @@ export const mongoOnlyStepsSuite: ContractSuite = ({ test: run, capabilities }) 
         expect(locked.map((o) => o.id)).toEqual([ids[3], ids[2], ids[1]]);
         expect(locked.every((o) => o.email === email)).toBe(true);
         expect(await newest(s, uniqueEmail('none'), 3)).toEqual([]);
+      });
+
+      test('when claimGuessNotice runs, then it marks the email once an hour, apart from other emails', async (s) => {
+        const email = uniqueEmail('notice');
+        const t0 = now();
+        const claim = (who: string, at: Date) =>
+          s.transaction(async (tx) => {
+            await tx.otps.lockEmail(who);
+            return tx.otps.claimGuessNotice(who, at);
+          });
+        expect(await claim(email, t0)).toBe(true);
+        expect(await claim(email, plus(t0, 59 * MINUTE))).toBe(false);
+        expect(await claim(uniqueEmail('other'), plus(t0, MINUTE))).toBe(true);
+        expect(await claim(email, plus(t0, HOUR))).toBe(true);
       });
 
       test('when incrementAttempts names codes, then exactly those gain one attempt', async (s) => {

@@ -50,9 +50,12 @@ BEGIN
     RETURN QUERY SELECT 'ip_capped'::text, NULL::double precision;
     RETURN;
   END IF;
+  -- An account first (one index probe), and the domain's count stops at the cap: a domain
+  -- whose users keep signing in past its cap does not make every request count them all.
   IF (SELECT count(*) FROM otps WHERE email = p_email AND created_at > hour_ago) >= p_max_per_email
-     OR ((SELECT count(*) FROM otps WHERE email_domain = p_domain AND created_at > hour_ago) >= p_max_per_domain
-         AND NOT EXISTS (SELECT 1 FROM users WHERE email = p_email)) THEN
+     OR (NOT EXISTS (SELECT 1 FROM users WHERE email = p_email)
+         AND (SELECT count(*) FROM (SELECT 1 FROM otps WHERE email_domain = p_domain AND created_at > hour_ago
+                                     LIMIT p_max_per_domain) d) >= p_max_per_domain) THEN
     RETURN QUERY SELECT 'capped'::text, NULL::double precision;
     RETURN;
   END IF;

@@ -66,10 +66,12 @@ export async function admitCodeRequest(ops: MongoOps, input: CodeRequestInput): 
   }
   if ((await otps.countCreatedSince({ email }, hourAgo)) >= input.maxPerEmailPerHour)
     return { kind: 'capped' };
-  // The per-domain cap never stops a code for an address that has an account.
-  const domainFull =
-    (await otps.countCreatedSince({ emailDomain: input.emailDomain }, hourAgo)) >= input.maxPerDomainPerHour;
-  if (domainFull && (await users.findByEmail(email)) === undefined) {
+  // The per-domain cap never stops a code for an address that has an account (asked first:
+  // past the cap a domain's users keep adding codes, so its count only grows).
+  if (
+    (await users.findByEmail(email)) === undefined &&
+    (await otps.countCreatedSince({ emailDomain: input.emailDomain }, hourAgo)) >= input.maxPerDomainPerHour
+  ) {
     return { kind: 'capped' };
   }
   const otpId = await otps.create({
