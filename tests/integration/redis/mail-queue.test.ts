@@ -150,6 +150,27 @@ describeWith(['postgres', 'redis'], 'the durable email queue (BullMQ)', () => {
     expect((await metric(worker, 'emails_total', { outcome: 'expired' })) - expiredBefore).toBe(1);
   });
 
+  it('when a guess notice is queued twice, then the owner gets it once, with no code, recorded without a code row', async () => {
+    const address = email('notice');
+    const notice = {
+      kind: 'guess_notice' as const,
+      noticeId: randomUUID(),
+      email: address,
+      expiresAt: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+      locale: 'de',
+    };
+    await worker.container.queue.enqueue(notice);
+    await worker.container.queue.enqueue(notice);
+    await worker.container.queue.drain();
+
+    const [sent, ...more] = worker.mailer.to(address);
+    expect(more).toHaveLength(0);
+    expect(sent.subject).toContain('Jemand versucht');
+    expect(sent.text).not.toMatch(/\d{6}/);
+    const [message] = await worker.container.store.emailMessages.listRecentForEmail(address, 5);
+    expect(message).toMatchObject({ otpId: null, status: 'sent' });
+  });
+
   it('when the same code row is queued twice, then one job exists (job id = otpId)', async () => {
     const job = {
       otpId: randomUUID(),
