@@ -167,5 +167,16 @@ export const countVerifyAttemptSuite: ContractSuite = ({ test }) => {
       expect(await spendAgain(plus(at, 10 * MINUTE))).toEqual([false, false, false, false]);
       expect(await spendAgain(plus(at, HOUR + MINUTE))).toEqual([false, false, false, true]);
     });
+
+    test('when the address is suppressed, then spending its budget asks for no notice', async (s) => {
+      const email = uniqueEmail('suppressed');
+      const at = now();
+      await s.suppressions.add({ email, reason: 'complaint', source: 'test', createdAt: at });
+      await code(s, { email, createdAt: plus(at, -MINUTE) });
+      const policy = { maxAttempts: 10, maxFailedPerIpPerHour: 100, maxFailedPerEmailPerHour: 2 };
+      const outs = [await count(s, attempt(email, at, policy)), await count(s, attempt(email, at, policy))];
+      expect(outs.map((o) => o.kind === 'counted' && o.ownerNotice)).toEqual([false, false]);
+      expect(await count(s, attempt(email, at, policy))).toMatchObject({ kind: 'locked' });
+    });
   });
 };

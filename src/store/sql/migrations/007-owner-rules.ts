@@ -17,7 +17,7 @@ export const ownerRuleMigrations: Migration[] = [
     // address cannot lock its owner out; a guess against live codes still spends the
     // address's budget. It also answers `owner_notice`: true for the guess that spends the
     // address's budget when no notice went out in the last hour (guess_notices holds when the
-    // last one did). The result gains that column, so the function is dropped and created
+    // last one did) and the address is not suppressed. The result gains that column, so the function is dropped and created
     // again in this one transaction; callers that name the older columns read them unchanged.
     // The MongoDB implementation of both: src/modules/auth/repositories/mongo/login-rules.ts.
     sql: `
@@ -112,7 +112,9 @@ BEGIN
     RETURN;
   END IF;
   INSERT INTO auth_failures (email, ip, created_at) VALUES (p_email, p_ip, p_now);
-  IF (SELECT count(*) FROM auth_failures WHERE email = p_email AND created_at > hour_ago) >= p_max_failed_per_email THEN
+  -- A suppressed address is never mailed, a notice included (its codes were minted before).
+  IF (SELECT count(*) FROM auth_failures WHERE email = p_email AND created_at > hour_ago) >= p_max_failed_per_email
+     AND NOT EXISTS (SELECT 1 FROM email_suppressions WHERE email = p_email) THEN
     INSERT INTO guess_notices AS g (email, sent_at) VALUES (p_email, p_now)
     ON CONFLICT (email) DO UPDATE SET sent_at = EXCLUDED.sent_at WHERE g.sent_at <= hour_ago
     RETURNING true INTO notice;

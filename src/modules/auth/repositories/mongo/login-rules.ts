@@ -115,11 +115,15 @@ export async function countVerifyAttempt(
   }
   await otps.incrementAttempts(live.map((o) => o.id));
   await authFailures.record({ email, ip, at: now });
-  const spent = (await authFailures.countSince({ email }, hourAgo)) >= input.maxFailedPerEmailPerHour;
+  // The guess that spends the budget asks for a notice, unless the address must not be mailed.
+  const ownerNotice =
+    (await authFailures.countSince({ email }, hourAgo)) >= input.maxFailedPerEmailPerHour &&
+    (await ops.findOne('suppressions', { email }, { projection: { email: 1 } })) === undefined &&
+    (await otps.claimGuessNotice(email, now));
   return {
     kind: 'counted',
     candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string })),
-    ownerNotice: spent && (await otps.claimGuessNotice(email, now)),
+    ownerNotice,
   };
 }
 
