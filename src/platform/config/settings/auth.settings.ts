@@ -37,7 +37,11 @@ export const authSettings = {
   OTP_MAX_ATTEMPTS: value('otp.maxAttempts', count(1, 5, 'Wrong tries that kill a code').max(10)),
   OTP_MAX_FAILED_PER_EMAIL_PER_HOUR: value(
     'otp.maxFailedPerEmailPerHour',
-    count(1, 10, 'Wrong tries per email per hour, across all its codes'),
+    count(
+      1,
+      10,
+      'Wrong tries per email per hour at its live codes; with none live, a try counts for the IP only',
+    ),
   ),
   OTP_MAX_FAILED_PER_IP_PER_HOUR: value(
     'otp.maxFailedPerIpPerHour',
@@ -54,7 +58,11 @@ export const authSettings = {
   OTP_MAX_PER_IP_PER_HOUR: value('otp.maxPerIpPerHour', count(1, 60, 'Codes requested by one IP per hour')),
   OTP_MAX_PER_DOMAIN_PER_HOUR: value(
     'otp.maxPerDomainPerHour',
-    count(1, 500, 'Codes sent to one recipient domain per hour'),
+    count(
+      1,
+      500,
+      'Codes sent to one recipient domain per hour; past it only addresses with an account get one',
+    ),
   ),
   OTP_MAX_CODES_PER_HOUR_GLOBAL: value(
     'otp.maxCodesPerHourGlobal',
