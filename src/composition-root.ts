@@ -184,7 +184,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     metricsToken: config.metricsToken,
     readiness,
     isShuttingDown,
-    openapi: () => buildApiDocument({ codeLength: config.otp.length }),
+    openapi: () => buildApiDocument({ codeLength: config.otp.length, captcha: !!config.captcha.provider }),
   });
   const pipeline = createHttpPipeline({
     ...base,

@@ -113,6 +113,12 @@ const databaseUrls: CrossFieldRule = (_c, env) =>
     return [`${name}: ${scheme}// is not supported; use one of ${supported}`];
   });
 
+/** A CAPTCHA cannot be checked without the provider's secret, in any environment. */
+const captcha: CrossFieldRule = (c) =>
+  c.captcha.provider && !c.captcha.secret
+    ? [`CAPTCHA_PROVIDER=${c.captcha.provider} needs CAPTCHA_SECRET`]
+    : [];
+
 /** In the order their problems are listed. */
 export const crossFieldRules: readonly CrossFieldRule[] = [
   secretLength,
@@ -125,4 +131,5 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   adminKeys,
   featureFlags,
   ipLists,
+  captcha,
 ];
