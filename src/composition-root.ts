@@ -182,6 +182,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     jwks: () => auth.tokens.jwks(),
     metrics,
     metricsToken: config.metricsToken,
+    ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,
     readiness,
     isShuttingDown,
     openapi: () => buildApiDocument({ codeLength: config.otp.length, captcha: !!config.captcha.provider }),

@@ -126,6 +126,8 @@ export function createMetaRouter(deps: {
   metrics: Metrics;
   metricsToken?: string;
   readiness: ReadinessCheck[];
+  /** IPv6 probes are limited by their network of this many bits (IPV6_SUBNET_PREFIX). */
+  ipv6SubnetPrefix: number;
   /** A monotonic clock in ms for the readiness answer's age (default performance.now). */
   readinessNow?: () => number;
   isShuttingDown: () => boolean;
@@ -167,6 +169,7 @@ export function createMetaRouter(deps: {
         name: 'ready',
         windowMs: 60_000,
         limit: READY_LIMIT_PER_MINUTE,
+        ipv6SubnetPrefix: deps.ipv6SubnetPrefix,
         metrics: deps.metrics,
       }),
       jwks: async (_req, res) => {
