@@ -30,6 +30,8 @@ describe('provider errors in the logs', () => {
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String((server.server.address() as AddressInfo).port),
         SMTP_FROM: 'no-reply@example.com',
+        // A local server without STARTTLS: the test is about the reply, not the channel.
+        SMTP_REQUIRE_TLS: 'false',
         EMAIL_SEND_TIMEOUT_MS: '2000',
       },
       overrides: { mailer: undefined, mailRetry: { baseDelayMs: 5, maxDelayMs: 20 } },
