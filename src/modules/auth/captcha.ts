@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'winston';
 import type { Config } from '../../platform/config/config';
 import { AppError } from '../../platform/errors/app-error';
+import { canonicalIp } from '../../platform/ip-network';
 
 type Provider = NonNullable<Config['captcha']['provider']>;
 
@@ -47,7 +48,9 @@ export function captchaCheck(deps: {
       return next(new AppError('captcha_failed'));
     }
     const form = new URLSearchParams({ secret: deps.secret, response: token });
-    if (req.ip) form.set('remoteip', req.ip);
+    // The provider compares it with the address that solved the challenge: IPv4 as IPv4.
+    const ip = canonicalIp(req.ip)?.address;
+    if (ip) form.set('remoteip', ip);
     let answer: SiteverifyAnswer;
     try {
       const response = await fetch(url, {
