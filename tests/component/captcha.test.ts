@@ -161,13 +161,24 @@ describe('CAPTCHA off (the default)', () => {
 });
 
 describe('CAPTCHA configuration and document', () => {
-  it('when a provider is set without CAPTCHA_SECRET, then the config is refused naming it (production too)', () => {
+  it('when a provider is set without CAPTCHA_SECRET, then the config is refused naming it (production too); production wants https', () => {
     for (const NODE_ENV of ['development', 'production']) {
       expect(() => loadConfig({ NODE_ENV, CAPTCHA_PROVIDER: 'turnstile' })).toThrow(
         /CAPTCHA_PROVIDER=turnstile needs CAPTCHA_SECRET/,
       );
     }
     expect(() => loadConfig({ NODE_ENV: 'test', CAPTCHA_PROVIDER: 'recaptcha' })).toThrow(/CAPTCHA_PROVIDER/);
+    const plain = {
+      CAPTCHA_PROVIDER: 'hcaptcha',
+      CAPTCHA_SECRET: SECRET,
+      CAPTCHA_VERIFY_URL: 'http://proxy/sv',
+    };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...plain })).toThrow(
+      /CAPTCHA_VERIFY_URL must be https/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test', ...plain }).captcha).toMatchObject({
+      verifyUrl: 'http://proxy/sv',
+    });
   });
 
   it('when the document is built with a CAPTCHA, then captchaToken is required; without, optional; captcha_failed is a code', () => {
