@@ -182,9 +182,10 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     jwks: () => auth.tokens.jwks(),
     metrics,
     metricsToken: config.metricsToken,
+    ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,
     readiness,
     isShuttingDown,
-    openapi: () => buildApiDocument({ codeLength: config.otp.length }),
+    openapi: () => buildApiDocument({ codeLength: config.otp.length, captcha: !!config.captcha.provider }),
   });
   const pipeline = createHttpPipeline({
     ...base,

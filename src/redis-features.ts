@@ -41,7 +41,11 @@ export function createRedisFeatures(
     config: redis,
     connection,
     limiterStore: limiters.limiterStore,
-    readiness: { name: 'redis', check: async () => (connection.usable() ? 'ok' : 'degraded') },
+    readiness: {
+      name: 'redis',
+      check: async () => (connection.usable() ? 'ok' : 'degraded'),
+      inMemory: true,
+    },
     async close() {
       limiters.close();
       await connection.close();

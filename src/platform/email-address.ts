@@ -31,6 +31,21 @@ export function normalizeEmail(input: string): string | undefined {
   return email.length <= 254 ? email : undefined;
 }
 
+/**
+ * An address inside longer text, in every form RFC 5321 allows: a local part of atext (letters,
+ * digits, ! # $ % & ' * + - / = ? ^ _ ` { | } ~) and dots, with the letters and digits of any
+ * script too (SMTPUTF8), or a quoted one (`"john doe"@`, `"a\"b"@`); a domain name or an address
+ * literal (`[192.0.2.1]`, `[IPv6:2001:db8::1]`). The local part is bounded by the RFC's 64
+ * octets, so text without an address costs linear time, not quadratic.
+ */
+export const ADDRESS_IN_TEXT =
+  /(?:"(?:[^"\\\r\n]|\\.){0,64}"|[\p{L}\p{N}_!#$%&'*+/=?^`{|}~-][\p{L}\p{N}_.!#$%&'*+/=?^`{|}~-]{0,63})@(?:\[[^\]\s]{1,64}\]|[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63})*)/gu;
+
+/** Every address in `text` masked (`maskEmail`); text with no `@` is returned as it is. */
+export function maskEmailsIn(text: string): string {
+  return text.includes('@') ? text.replace(ADDRESS_IN_TEXT, (m) => maskEmail(m)) : text;
+}
+
 /** `jo***@example.com`: enough for a person reading logs, not enough to enumerate. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');

@@ -1,8 +1,7 @@
 import type * as SentryModule from '@sentry/node';
+import { ADDRESS_IN_TEXT } from './email-address';
 
 export type ErrorReporter = (err: unknown, context?: { requestId?: string }) => void;
-
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /**
  * Sends unexpected errors (the ones answered with 500) to Sentry when SENTRY_DSN is set.
@@ -28,7 +27,7 @@ export function createErrorReporter(options: { dsn?: string; environment: string
     stackParser: Sentry.defaultStackParser,
     beforeSend(event) {
       for (const ex of event.exception?.values ?? []) {
-        if (ex.value) ex.value = ex.value.replace(EMAIL, '[email]');
+        if (ex.value) ex.value = ex.value.replace(ADDRESS_IN_TEXT, '[email]');
       }
       delete event.request;
       delete event.user;

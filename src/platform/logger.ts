@@ -1,14 +1,12 @@
 import winston from 'winston';
-import { maskEmail } from './email-address';
+import { maskEmailsIn } from './email-address';
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const SECRET_KEYS =
   /^(authorization|cookie|password|token|accesstoken|refreshtoken|otp|otpcode|secret|apikey|x-api-key)$/i;
 
 function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string')
-    return value.replace(JWT, '[redacted-jwt]').replace(EMAIL, (m) => maskEmail(m));
+  if (typeof value === 'string') return maskEmailsIn(value.replace(JWT, '[redacted-jwt]'));
   if (depth > 5 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};

@@ -9,7 +9,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 /**
  * IP allow/deny lists (SECURITY 16, 50; checklist "IP whitelist/blacklist"): a refused address
  * gets 403 before any processing (no mail, no OTP row, no query, no rate-limit budget), in
- * every spelling (CIDR, ::ffff:-mapped), whatever X-Forwarded-For says; probes always pass.
+ * every spelling (CIDR, ::ffff:-mapped), whatever X-Forwarded-For says. Liveness always passes;
+ * readiness is refused to a denied address, never to one an allowlist merely leaves out.
  * supertest connects from 127.0.0.1, which the server sees as ::ffff:127.0.0.1.
  */
 
@@ -107,9 +108,15 @@ describe('IP_DENYLIST from config denies the caller (127.0.0.1)', () => {
       await expectRefused(res);
   });
 
-  it('when a probe calls /health/live or /health/ready, then it passes (a rule cannot take instances out of rotation)', async () => {
+  it('when the denied address probes, then liveness passes (no restart loop) and readiness is 403 with no query', async () => {
+    const before = counter.queries;
+
+    const ready = await t.http.get('/health/ready');
+
+    await expectRefused(ready);
+    expectMatchesOpenApi(ready, 'GET', '/health/ready');
+    expect(counter.queries).toBe(before);
     expect((await t.http.get('/health/live')).status).toBe(200);
-    expect((await t.http.get('/health/ready')).status).toBe(200);
     expect((await t.http.head('/health/live')).status).toBe(200);
   });
 
@@ -161,7 +168,7 @@ describe('IP_DENYLIST that does not cover the caller', () => {
 });
 
 describe('IP_ALLOWLIST (allowlist mode)', () => {
-  it('when the caller is not listed, then 403 everywhere but the probes', async () => {
+  it('when the caller is not listed, then 403 everywhere but the probes (an allowlist does not gate readiness)', async () => {
     const t = await createTestApp({ env: { IP_ALLOWLIST: '198.51.100.0/24' } });
     try {
       const res = await t.http.post('/v1/otp/request').send({ email: freshEmail('unlisted') });

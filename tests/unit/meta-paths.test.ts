@@ -7,6 +7,7 @@ describe('META_PATHS', () => {
   const router = createMetaRouter({
     jwks: async () => ({ keys: [] }),
     metrics: createMetrics(),
+    ipv6SubnetPrefix: 64,
     readiness: [],
     isShuttingDown: () => false,
     openapi: {},

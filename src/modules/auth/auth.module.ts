@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { Store as LimiterStore } from 'express-rate-limit';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
@@ -14,6 +15,7 @@ import { createAuthController } from './auth.controller';
 import type { AuthStore } from './auth.ports';
 import { authRouteTable, type AuthHandler } from './auth.routes';
 import { authenticate } from './authenticate';
+import { captchaCheck } from './captcha';
 import type { CodeHasher } from './otp-code';
 import { OtpService, type SuppressionCheck } from './otp.service';
 import { createSessionCache } from './session-cache';
@@ -36,7 +38,7 @@ export interface AuthModule {
 }
 
 export interface AuthModuleDeps {
-  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit'>;
+  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha'>;
   secret: string;
   hasher: CodeHasher;
   store: AuthStore;
@@ -55,6 +57,8 @@ export interface AuthModuleDeps {
   emailHash: (email: string) => string;
   limiterStore?: (name: string) => LimiterStore;
 }
+
+const passThrough: RequestHandler = (_req, _res, next) => next();
 
 export function createAuthModule(deps: AuthModuleDeps): AuthModule {
   const { config, store, clock, logger, metrics } = deps;
@@ -123,6 +127,9 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       store: deps.limiterStore?.(name),
     });
   const auth = createAuthController({ otp, sessions });
+  const { provider, secret, verifyUrl } = config.captcha;
+  // The config refuses a provider without a secret; `captcha` is bound only when one is set.
+  const captcha = provider && secret ? captchaCheck({ provider, secret, verifyUrl, logger }) : passThrough;
   const account = createAccountController({ users, sessions });
   return {
     tokens,
@@ -131,12 +138,13 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     users,
     onUserChanged: async (userId) => cache?.onUserChanged(userId),
     routes: {
-      table: authRouteTable({ codeLength: config.otp.length }),
+      table: authRouteTable({ codeLength: config.otp.length, captcha: Boolean(provider) }),
       bind: {
         ...auth,
         ...account,
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
+        captcha,
         authenticate: authenticate(sessions),
       },
       aliases: deps.unversionedAliases,

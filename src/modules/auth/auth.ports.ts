@@ -93,7 +93,12 @@ export interface AuthFailureRepository {
 
 export interface SessionRepository {
   create(session: Omit<Session, 'revokedAt' | 'revokedReason'>): Promise<Session>;
-  findById(id: string): Promise<Session | undefined>;
+  /**
+   * `primary`: what the primary has committed, whatever MONGODB_READ_PREFERENCE says (a
+   * secondary may lag behind a revocation); the only read a cache may be filled from. The SQL
+   * stores always read their one server.
+   */
+  findById(id: string, options?: { primary?: boolean }): Promise<Session | undefined>;
   revoke(id: string, at: Date, reason: string): Promise<boolean>;
   revokeAllForUser(userId: string, at: Date, reason: string): Promise<number>;
   listActiveForUser(

@@ -15,6 +15,7 @@ export type AuthHandler =
   | 'deleteSession'
   | 'verifyLimiter'
   | 'refreshLimiter'
+  | 'captcha'
   | 'authenticate';
 
 const json = (schema: Joi.Schema) => ({ 'application/json': schema });
@@ -32,7 +33,7 @@ const unauthorized = problem(
 const bearer = { scheme: 'bearerAuth', check: 'authenticate' } as const;
 
 /** The login routes: flat on the app (the hot paths), the card's /otp aliases behind a flag. */
-export function authRouteTable(options: { codeLength: number }): RouteTable<AuthHandler> {
+export function authRouteTable(options: { codeLength: number; captcha: boolean }): RouteTable<AuthHandler> {
   return {
     routes: [
       {
@@ -47,9 +48,17 @@ export function authRouteTable(options: { codeLength: number }): RouteTable<Auth
         tags: ['otp'],
         summary: 'Send a sign-in code to an email address',
         description:
-          'Always answers 202 with the same body for any syntactically valid address, known or not. Only the per-email resend cooldown is told (429 + Retry-After).',
-        request: { body: otpRequestSchema },
-        responses: { '202': { description: 'Accepted', content: json(otpAcceptedResponse) }, ...common },
+          'Always answers 202 with the same body for any syntactically valid address, known or not. Only the per-email resend cooldown is told (429 + Retry-After). With a CAPTCHA configured, captchaToken is checked with the provider first: missing or refused is 403 captcha_failed; a provider that cannot be reached is 503 (fail closed).',
+        ...(options.captcha ? { precheck: 'captcha' as const } : {}),
+        request: { body: otpRequestSchema(options) },
+        responses: {
+          '202': { description: 'Accepted', content: json(otpAcceptedResponse) },
+          ...common,
+          '403': problem(
+            'The address is refused by an IP rule (forbidden), or the CAPTCHA is missing or refused (captcha_failed)',
+          ),
+          '503': problem('A dependency, or the CAPTCHA provider, is unavailable (service_unavailable)'),
+        },
         handler: 'requestCode',
       },
       {

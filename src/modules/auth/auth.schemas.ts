@@ -21,8 +21,21 @@ const locale = Joi.string()
   .example('es-MX')
   .messages({ 'string.pattern.base': 'must be a language tag such as en or es-MX' });
 
-/** Each `.id()` names the schema's component in the OpenAPI document. */
-export const otpRequestSchema = Joi.object({ email, locale }).id('OtpRequest');
+/** The CAPTCHA widget's answer (Turnstile's are up to 2048 characters, hCaptcha's longer). */
+const captchaToken = Joi.string()
+  .max(4096)
+  .description('The CAPTCHA widget answer; required when the server has CAPTCHA_PROVIDER set')
+  .messages({ 'string.base': 'must be a string' });
+
+/**
+ * Each `.id()` names the schema's component in the OpenAPI document. With a CAPTCHA the token
+ * is required (a body without one is refused with 403 captcha_failed before it is validated);
+ * without, it is accepted and ignored, so a front end can ship the widget first.
+ */
+export const otpRequestSchema = (options: { captcha: boolean }) =>
+  Joi.object({ email, locale, captchaToken: options.captcha ? captchaToken.required() : captchaToken }).id(
+    'OtpRequest',
+  );
 
 export const otpVerifySchema = (codeLength: number) =>
   Joi.object({

@@ -210,7 +210,9 @@ export function createSessionCache(deps: {
         const key = sessionKey(userId, id);
         const { hit, stamp } = await lookup('session', userId, key, true);
         if (hit !== undefined) return revive<Session>(hit);
-        const session = await deps.sessions.findById(id);
+        // A read that may fill (a stamp) goes to the primary: a lagging secondary's copy of a
+        // just-revoked session would be cached under the new epoch and outlive the revocation.
+        const session = await deps.sessions.findById(id, stamp ? { primary: true } : {});
         if (session && session.userId === userId) {
           const now = deps.clock.now().getTime();
           // A live entry never outlives the session's own expiry, so a stale expiry can't linger.

@@ -155,8 +155,10 @@ export class SessionService {
   /** Resolves an access token to a live session, checking revocation and expiry on every call. */
   async authenticate(accessToken: string): Promise<{ userId: string; session: Session }> {
     const claims = await this.deps.tokens.verifyAccessToken(accessToken);
-    const reader: SessionStateReader = this.deps.sessionReader ?? this.deps.store.sessions;
-    const session = await reader.findById(claims.sessionId, claims.userId);
+    const { sessionReader, store } = this.deps;
+    const session = sessionReader
+      ? await sessionReader.findById(claims.sessionId, claims.userId)
+      : await store.sessions.findById(claims.sessionId);
     const now = this.deps.clock.now();
     if (!session || session.userId !== claims.userId || session.revokedAt) {
       throw new AppError('invalid_token');

@@ -5,10 +5,17 @@ import type { Metrics } from '../../platform/metrics';
 import type { IpVerdict } from './ip-match';
 
 /**
- * Liveness and readiness always pass: a deny rule or an allowlist that happens to cover the
- * load balancer's probe address must not take every instance out of rotation.
+ * Liveness always passes: it answers a constant and touches nothing, and a rule that happened
+ * to cover the kubelet's address would otherwise have every container restarted in a loop.
  */
-const PROBES = new Set(['/health/live', '/health/ready']);
+const LIVENESS = '/health/live';
+/**
+ * Readiness reads the dependencies, so a denied address is refused like anywhere else (a deny
+ * rule names a known-bad source). An allowlist is written for clients and rarely lists the
+ * load balancer's or the kubelet's probe addresses: an unlisted address may still ask, so an
+ * allowlist never takes every instance out of rotation.
+ */
+const READINESS = '/health/ready';
 
 /**
  * Refuses denied (or, with an allowlist, unlisted) client addresses with 403 before anything
@@ -25,9 +32,9 @@ export function ipRuleGuard(deps: {
     // The common case: no rule, so req.ip (X-Forwarded-For parsing) and the path are not needed.
     if (deps.rules.empty) return next();
     const path = req.path.toLowerCase().replace(/\/+$/, '');
-    if (PROBES.has(path)) return next();
+    if (path === LIVENESS) return next();
     const verdict = deps.rules.check(req.ip);
-    if (verdict === 'allowed') return next();
+    if (verdict === 'allowed' || (verdict === 'not_allowlisted' && path === READINESS)) return next();
     deps.metrics.ipRuleDenials.inc({ reason: verdict });
     // The same level as the request line the logger would have written: a flood adds no volume.
     deps.logger.log('http', 'request refused by IP rule', {

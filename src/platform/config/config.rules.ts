@@ -113,6 +113,17 @@ const databaseUrls: CrossFieldRule = (_c, env) =>
     return [`${name}: ${scheme}// is not supported; use one of ${supported}`];
   });
 
+/**
+ * A CAPTCHA cannot be checked without the provider's secret, in any environment; in production
+ * the secret travels only over HTTPS.
+ */
+const captcha: CrossFieldRule = ({ captcha: k, env }) => [
+  ...(k.provider && !k.secret ? [`CAPTCHA_PROVIDER=${k.provider} needs CAPTCHA_SECRET`] : []),
+  ...(env === 'production' && k.verifyUrl?.startsWith('http:')
+    ? ['CAPTCHA_VERIFY_URL must be https in production (it carries CAPTCHA_SECRET)']
+    : []),
+];
+
 /** In the order their problems are listed. */
 export const crossFieldRules: readonly CrossFieldRule[] = [
   secretLength,
@@ -125,4 +136,5 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   adminKeys,
   featureFlags,
   ipLists,
+  captcha,
 ];

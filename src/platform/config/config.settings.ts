@@ -1,5 +1,6 @@
 import type { EnvOf } from './setting';
 import { authSettings } from './settings/auth.settings';
+import { captchaSettings } from './settings/captcha.settings';
 import { emailSettings } from './settings/email.settings';
 import { operationsSettings } from './settings/operations.settings';
 import { serverSettings, shutdownSettings } from './settings/server.settings';
@@ -12,6 +13,7 @@ export const settings = {
   ...emailSettings,
   ...operationsSettings,
   ...authSettings,
+  ...captchaSettings,
   ...shutdownSettings,
 };
 

@@ -20,6 +20,7 @@ export const ERRORS = {
   session_expired: { status: 401, title: 'The session has expired; sign in again' },
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Access is denied' },
+  captcha_failed: { status: 403, title: 'The CAPTCHA answer is missing or was not accepted' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   service_unavailable: { status: 503, title: 'The service is temporarily unavailable' },

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'winston';
 import { AppError, UnavailableError } from './app-error';
-import { ERRORS } from './error-codes';
+import { ERRORS, type ErrorCode } from './error-codes';
 
 export const PROBLEM_TYPE_BASE = 'urn:otp-login-api:problem:';
 
@@ -28,14 +28,16 @@ function sendProblem(res: Response, problem: AppError): void {
   );
 }
 
-interface BodyParserError {
+interface HttpLayerError {
   type?: string;
   status?: number;
   statusCode?: number;
+  /** http-errors sets it (true below 500) on the errors that body-parser and friends raise. */
+  expose?: boolean;
 }
 
 /** Maps body-parser failures to a code without echoing the parser's text (it quotes the input). */
-function fromBodyParser(err: BodyParserError): AppError | undefined {
+function fromBodyParser(err: HttpLayerError): AppError | undefined {
   switch (err.type) {
     case 'entity.too.large':
       return new AppError('payload_too_large');
@@ -53,6 +55,32 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
   }
 }
 
+const BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+/**
+ * The client's own mistakes that Express's layers raise, answered 4xx and kept out of the error
+ * log and Sentry: anyone can send them without signing in, so as 500s they would fill the
+ * error log, the tracker and the 5xx alert. A route parameter whose percent-encoding does not
+ * decode (`/v1/sessions/%E0%A4%A`) makes the router throw a URIError: such a path names no
+ * resource, so it is a 404 like a malformed id. Any other error that http-errors marked as a
+ * 4xx safe to expose (a body-parser failure without a case above) keeps its class of status.
+ */
+function fromHttpLayer(err: unknown): AppError | undefined {
+  if (err instanceof URIError) return new AppError('not_found');
+  if (err === null || typeof err !== 'object') return undefined;
+  const e = err as HttpLayerError;
+  const mapped = fromBodyParser(e);
+  if (mapped) return mapped;
+  const status = e.status ?? e.statusCode;
+  if (e.expose !== true || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return new AppError(BY_STATUS[status] ?? 'invalid_request');
+}
+
 /** The one error handler: anything thrown becomes problem+json; causes are logged, never sent. */
 export function createErrorHandler(
   logger: Logger,
@@ -60,11 +88,19 @@ export function createErrorHandler(
 ): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const requestId = res.locals.requestId;
-    const mapped = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
-    if (mapped) {
-      if (mapped.cause)
-        logger.warn('request failed', { requestId, code: mapped.code, cause: describe(mapped.cause) });
-      sendProblem(res, mapped);
+    if (err instanceof AppError) {
+      if (err.cause) logger.warn('request failed', { requestId, code: err.code, cause: describe(err.cause) });
+      sendProblem(res, err);
+      return;
+    }
+    const refused = fromHttpLayer(err);
+    if (refused) {
+      // No stack, and the request line's own level: a flood of malformed requests adds no
+      // volume at the default level and pages no one.
+      const reason = err instanceof Error ? ((err as HttpLayerError).type ?? err.name) : 'unknown';
+      if (logger.isLevelEnabled('http'))
+        logger.log('http', 'request refused', { requestId, code: refused.code, reason });
+      sendProblem(res, refused);
       return;
     }
     if (err instanceof UnavailableError) {

@@ -4,10 +4,19 @@ import type SwaggerUi from 'swagger-ui-express';
 import { AppError } from '../errors/app-error';
 import type { Metrics } from '../metrics';
 import { safeEqual } from '../secrets';
-import { withTimeout } from '../timeout';
 import { docsSecurityHeaders } from './security';
 import { problem } from './openapi';
+import { createLimiter } from './rate-limit';
+import { cachedReadiness, type ReadinessCheck } from './readiness';
 import { mountRoutes, type RouteTable } from './route-table';
+
+export type { ReadinessCheck } from './readiness';
+
+/**
+ * /health/ready per client address and minute, on each instance (not in Redis: a load balancer
+ * probes every instance from the same address). Generous: orchestrators probe every few seconds.
+ */
+export const READY_LIMIT_PER_MINUTE = 300;
 
 /**
  * The paths createMetaRouter serves, matched as Express matches routes (any case, an optional
@@ -18,11 +27,6 @@ export const META_PATHS = /^\/(?:health\/|metrics\/?$|docs(?:\/|$)|\.well-known\
 /** Hands only META_PATHS to the meta router: other paths skip it without walking its routes. */
 export function metaGate(meta: Router): RequestHandler {
   return (req, res, next) => (META_PATHS.test(req.path) ? meta(req, res, next) : next());
-}
-
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<'ok' | 'degraded'>;
 }
 
 const health = Joi.object({
@@ -49,7 +53,7 @@ const jwks = Joi.object({
   .unknown()
   .id('Jwks');
 
-type MetaHandler = 'live' | 'ready' | 'jwks' | 'metrics' | 'openapi';
+type MetaHandler = 'live' | 'ready' | 'readyLimiter' | 'jwks' | 'metrics' | 'openapi';
 
 /** Probes, metrics, JWKS and this document: before the limiter and the body parser. */
 export const metaRouteTable: RouteTable<MetaHandler> = {
@@ -69,8 +73,13 @@ export const metaRouteTable: RouteTable<MetaHandler> = {
       operationId: 'ready',
       tags: ['meta'],
       summary: 'Readiness: 503 names the failing dependency',
+      description:
+        'The dependencies are checked at most once a second; callers in between share that answer. Deny rules apply (403); an allowlist does not.',
+      limiter: 'readyLimiter',
       responses: {
         '200': { description: 'Ready', content: { 'application/json': health } },
+        '403': problem('The client address is denied by an IP rule (forbidden)'),
+        '429': problem('Rate limited (rate_limited); see Retry-After'),
         '503': problem('not ready'),
       },
       handler: 'ready',
@@ -117,6 +126,10 @@ export function createMetaRouter(deps: {
   metrics: Metrics;
   metricsToken?: string;
   readiness: ReadinessCheck[];
+  /** IPv6 probes are limited by their network of this many bits (IPV6_SUBNET_PREFIX). */
+  ipv6SubnetPrefix: number;
+  /** A monotonic clock in ms for the readiness answer's age (default performance.now). */
+  readinessNow?: () => number;
   isShuttingDown: () => boolean;
   /** The document, or a function building it (on the first request for it). */
   openapi: object | (() => object);
@@ -124,20 +137,11 @@ export function createMetaRouter(deps: {
   const router = Router();
   const openapi = typeof deps.openapi === 'function' ? deps.openapi : () => deps.openapi as object;
 
+  const readiness = cachedReadiness(deps.readiness, { now: deps.readinessNow });
   const ready: RequestHandler = async (_req, res) => {
-    const checks: Record<string, string> = {};
-    let failing: string | undefined;
-    for (const c of deps.readiness) {
-      try {
-        checks[c.name] = await withTimeout(c.check(), 2_000, () => {
-          throw new Error('timeout');
-        });
-      } catch {
-        checks[c.name] = 'down';
-        failing ??= c.name;
-      }
-    }
-    if (deps.isShuttingDown()) failing ??= 'shutdown';
+    const { checks, failing: down } = await readiness();
+    // Shutting down is read on every call: the instance leaves rotation at once.
+    const failing = down ?? (deps.isShuttingDown() ? 'shutdown' : undefined);
     if (failing)
       throw new AppError('service_unavailable', { detail: `not ready: ${failing}`, retryAfterSeconds: 5 });
     const degraded = Object.values(checks).includes('degraded');
@@ -161,6 +165,13 @@ export function createMetaRouter(deps: {
     bind: {
       live: (_req, res) => void res.json({ status: 'ok' }),
       ready,
+      readyLimiter: createLimiter({
+        name: 'ready',
+        windowMs: 60_000,
+        limit: READY_LIMIT_PER_MINUTE,
+        ipv6SubnetPrefix: deps.ipv6SubnetPrefix,
+        metrics: deps.metrics,
+      }),
       jwks: async (_req, res) => {
         res.setHeader('Cache-Control', 'public, max-age=300');
         res.json(await deps.jwks());

@@ -70,8 +70,22 @@ function parameters(
   });
 }
 
-function responses(convert: (s: SchemaSpec) => Json, specs: Record<string, ResponseSpec>): Json {
+/**
+ * A path parameter whose percent-encoding does not decode (`%E0%A4%A`) answers 404 before the
+ * route runs (platform/errors/error-handler.ts), so every route with one may answer 404.
+ */
+const undecodablePath: ResponseSpec = {
+  description: 'The path does not decode as percent-encoded UTF-8 (not_found)',
+  content: { 'application/problem+json': 'Problem' },
+};
+
+function responses(
+  convert: (s: SchemaSpec) => Json,
+  specs: Record<string, ResponseSpec>,
+  hasPathParams: boolean,
+): Json {
   const out: Json = {};
+  if (hasPathParams && !specs['404']) specs = { ...specs, '404': undecodablePath };
   for (const [status, r] of Object.entries(specs)) {
     const content = r.content
       ? Object.fromEntries(Object.entries(r.content).map(([type, s]) => [type, { schema: convert(s) }]))
@@ -105,7 +119,7 @@ function operation(convert: (s: SchemaSpec) => Json, spec: RouteSpec): Json {
     ...(spec.auth ? { security: [{ [spec.auth.scheme]: [] }] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(requestBody ? { requestBody } : {}),
-    responses: responses(convert, spec.responses),
+    responses: responses(convert, spec.responses, spec.path.includes(':')),
   };
 }
 

@@ -31,6 +31,11 @@ export interface RouteSpec<N extends string = string> {
   tags: string[];
   /** A per-route budget, first in the chain. */
   limiter?: N;
+  /**
+   * A check of the request that runs after the limiter and auth and before the body is
+   * validated (a CAPTCHA: a body without a token is refused as captcha_failed, not invalid).
+   */
+  precheck?: N;
   /** The security scheme the document names, and the middleware enforcing it (else the table's guard or the handler). */
   auth?: { scheme: string; check?: N };
   request?: {
@@ -78,6 +83,7 @@ function chainOf<N extends string>(spec: RouteSpec<N>, bind: Bindings<N>): Reque
   const chain: RequestHandler[] = [];
   if (spec.limiter) chain.push(bind[spec.limiter]);
   if (spec.auth?.check) chain.push(bind[spec.auth.check]);
+  if (spec.precheck) chain.push(bind[spec.precheck]);
   if (request?.raw) chain.push(bind[request.raw.parser]);
   if (request?.body || request?.query || request?.params) {
     chain.push(validateRequest({ body: request.body, query: request.query, params: request.params }));

@@ -16,6 +16,8 @@ export interface RecordedCall {
   sort?: Sort;
   hint?: Sort;
   limit?: number;
+  /** The read may go where MONGODB_READ_PREFERENCE says (else: the primary). */
+  secondaryOk?: boolean;
 }
 
 const at = new Date('2030-01-01T00:00:00Z');
@@ -67,6 +69,7 @@ export function createRecordingOps(): { ops: MongoOps; calls: RecordedCall[] } {
     sort: options.sort,
     hint: options.hint,
     limit: options.limit,
+    ...(options.secondaryOk ? { secondaryOk: true } : {}),
   });
   const ops: MongoOps = {
     inTransaction: false,

@@ -1,3 +1,5 @@
+import { ADDRESS_IN_TEXT } from '../../../platform/email-address';
+
 /** A delivery failure. `permanent` failures (a rejected address) are never retried. */
 export class MailError extends Error {
   constructor(
@@ -12,7 +14,8 @@ export class MailError extends Error {
   readonly retryAfterMs?: number;
 }
 
-const ADDRESS = /<?[^\s<>@"']+@[^\s<>@"']+\.[^\s<>@"']+>?/g;
+/** Any address RFC 5321 allows, inside `<…>` or bare (`"john doe"@example.com` too). */
+const ADDRESS = new RegExp(`<?(?:${ADDRESS_IN_TEXT.source})>?`, 'gu');
 /** A digit run as long as a code (6–10 digits; SMTP replies use 3-digit and x.y.z codes). */
 const CODE_LIKE = /\b\d{6,10}\b/g;
 

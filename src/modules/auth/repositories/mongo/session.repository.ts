@@ -105,10 +105,14 @@ export function createMongoSessionRepository(ops: MongoOps): MongoSessionReposit
       await ops.insertOne('sessions', doc);
       return toSession(doc);
     },
-    async findById(id) {
+    async findById(id, options = {}) {
       // The one read that may go to a secondary (MONGODB_READ_PREFERENCE): expiry and
-      // revocation are checked on what it returns, and locked reads never come here.
-      const doc = await ops.findOne<SessionDoc>('sessions', { sessionId: id }, { secondaryOk: true });
+      // revocation are checked on what it returns, and locked reads never come here. A read
+      // that fills the session cache asks for the primary: a copy from a lagging secondary
+      // could still show a session revoked a moment ago, and the cached entry would outlive
+      // the revocation (the cache's epoch was already bumped by then).
+      const secondaryOk = options.primary !== true;
+      const doc = await ops.findOne<SessionDoc>('sessions', { sessionId: id }, { secondaryOk });
       return doc && toSession(doc);
     },
     async lockById(id) {
