@@ -120,6 +120,12 @@ describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
     expect(values.find((v) => v.labels.provider === 'mailgun' && v.labels.type === 'open')?.value).toBe(1);
   });
 
+  it('when the body is over 64 KiB, then 413 before it is parsed, even correctly signed', async () => {
+    const res = await post(body(eventData('big@example.com', 'delivered', { pad: 'x'.repeat(66_000) })));
+    expect(res.status).toBe(413);
+    expectMatchesOpenApi(res, 'POST', PATH);
+  });
+
   it('when a signed body has no usable event-data, then 400', async () => {
     const res = await post(body({ event: 'delivered' }));
     expect(res.status).toBe(400);

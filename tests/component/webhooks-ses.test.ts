@@ -237,6 +237,13 @@ describe('POST /v1/webhooks/ses (SES notifications through SNS)', () => {
     });
   });
 
+  it('when the body is over 256 KiB, then 413 before it is parsed, even correctly signed', async () => {
+    const res = await post(sns({ Message: 'x'.repeat(263_000) }));
+    expect(res.status).toBe(413);
+    expectMatchesOpenApi(res, 'POST', PATH);
+    expect(fetched).toEqual([]);
+  });
+
   it('when the Message is not JSON (an SNS test message), then 204 and nothing is applied', async () => {
     expect(
       (await post(sns({ Message: 'Successfully validated SNS topic for Amazon SES event publishing.' })))

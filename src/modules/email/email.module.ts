@@ -2,6 +2,7 @@ import type { Store as LimiterStore } from 'express-rate-limit';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/config';
+import { series } from '../../platform/http/fast-path';
 import { createLimiter } from '../../platform/http/rate-limit';
 import type { BoundTable } from '../../platform/http/route-table';
 import type { Metrics } from '../../platform/metrics';
@@ -18,6 +19,14 @@ import { createWebhooksController } from './webhooks/webhooks.controller';
 import { webhookBindings, webhookRouteTable, type WebhookHandler } from './webhooks/webhooks.routes';
 import { createWebhookVerifiers } from './webhooks/verifiers';
 import type { CertificateFetcher } from './webhooks/sns-certificates';
+
+/**
+ * Refused webhook requests (bad or missing signature, stale, malformed) one IP may make per
+ * minute before it gets 429 without its body being read. A provider's requests verify, so
+ * it never spends this; the margin covers its concurrency, since a request counts while in
+ * flight (docs/security.md, "Forged webhooks").
+ */
+export const WEBHOOK_REFUSALS_PER_MINUTE = 100;
 
 export interface EmailModule {
   mailer: Mailer;
@@ -102,18 +111,30 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
     emailHash,
   });
   const emailEvents = new EmailEventService({ store, clock, logger, metrics, emailHash });
-  // Providers post in bursts from few IPs: a budget of their own.
+  // Providers post in bursts from few IPs: a budget of their own. A forger's requests fail
+  // verification, and an IP whose requests keep failing is refused before its body is read.
   const bind = webhookBindings({
     verifiers: createWebhookVerifiers(config.webhooks, clock, deps.snsCertificateFetcher),
     controller: createWebhooksController({ events: emailEvents, logger }),
-    limiter: createLimiter({
-      name: 'webhooks',
-      windowMs: 60_000,
-      limit: 1200,
-      ipv6SubnetPrefix: deps.ipv6SubnetPrefix,
-      metrics,
-      store: deps.limiterStore?.('webhooks'),
-    }),
+    limiter: series(
+      createLimiter({
+        name: 'webhooks',
+        windowMs: 60_000,
+        limit: 1200,
+        ipv6SubnetPrefix: deps.ipv6SubnetPrefix,
+        metrics,
+        store: deps.limiterStore?.('webhooks'),
+      }),
+      createLimiter({
+        name: 'webhook_refusals',
+        windowMs: 60_000,
+        limit: WEBHOOK_REFUSALS_PER_MINUTE,
+        refusalsOnly: true,
+        ipv6SubnetPrefix: deps.ipv6SubnetPrefix,
+        metrics,
+        store: deps.limiterStore?.('webhook_refusals'),
+      }),
+    ),
   });
   return {
     mailer,

@@ -12,6 +12,11 @@ export interface LimiterOptions {
   ipv6SubnetPrefix: number;
   metrics: Metrics;
   store?: Store;
+  /**
+   * Count only requests answered with an error (a budget of refusals, e.g. failed signatures).
+   * A request counts while in flight, so `limit` must allow for a client's concurrency.
+   */
+  refusalsOnly?: boolean;
 }
 
 /**
@@ -27,6 +32,7 @@ export function createLimiter(options: LimiterOptions) {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     store: options.store,
+    skipSuccessfulRequests: options.refusalsOnly ?? false,
     validate: { trustProxy: false, xForwardedForHeader: false },
     keyGenerator: (req: Request) => `${options.name}:${clientKey(req.ip, options.ipv6SubnetPrefix)}`,
     handler: (req, _res, next) => {

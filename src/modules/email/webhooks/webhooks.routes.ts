@@ -5,6 +5,22 @@ import type { createWebhooksController } from './webhooks.controller';
 import type { WebhookProvider, WebhookVerifier } from './delivery-event';
 
 type Step = 'Limiter' | 'Body' | 'Events';
+
+/**
+ * The largest body each provider may post (413 beyond it, before anything is verified), from
+ * what each documents (docs/email.md, "Webhooks"). SendGrid's is checked on the raw bytes before
+ * any parsing; Mailgun's and SNS's signatures sit inside their JSON, so those bodies are parsed
+ * first and their caps are small.
+ */
+export const WEBHOOK_BODY_LIMITS: Record<WebhookProvider, number> = {
+  // Batches are posted when they reach 768 KB: room for the event that crossed it.
+  sendgrid: 1024 * 1024,
+  // One event per request, a few KB (user variables are capped at 4 KB by Mailgun).
+  mailgun: 64 * 1024,
+  // SNS's largest message is 256 KB; an SES notification of a one-recipient message is a few KB.
+  ses: 256 * 1024,
+};
+const kib = (bytes: number) => `${bytes / 1024} KiB`;
 export type WebhookHandler = `${WebhookProvider}${Step}`;
 
 /** A provider webhook: signed raw body in, 204 out; 401 changes nothing, so the provider may retry. */
@@ -25,8 +41,8 @@ const webhook = (
     '400': problem('Signed but unusable (invalid_request), e.g. not an array of events'),
     '401': problem('Missing, invalid, stale or replayed signature (unauthorized); nothing changed'),
     '404': problem('This provider webhook is not configured (not_found)'),
-    '413': problem('Body over 1 MB (payload_too_large)'),
-    '429': problem('Rate limited (rate_limited); see Retry-After'),
+    '413': problem(`Body over ${kib(WEBHOOK_BODY_LIMITS[provider])} (payload_too_large)`),
+    '429': problem('Rate limited (rate_limited), or too many refused requests from this IP; see Retry-After'),
     '503': problem('Storage unavailable (service_unavailable): the provider retries'),
   },
   handler: `${provider}Events`,
@@ -35,7 +51,7 @@ const webhook = (
 /**
  * POST /v1/webhooks/{sendgrid,mailgun,ses}, one router mounted before the JSON guard and parser.
  * Signatures cover the exact bytes sent, so the body is kept raw (any content type: SNS posts
- * text/plain) up to 1 MB, and parsed only after it verified. Bodies are signed bytes, which
+ * text/plain) up to the provider's cap (WEBHOOK_BODY_LIMITS). Bodies are signed bytes, which
  * Joi does not describe: their shapes are documented here by hand.
  */
 export const webhookRouteTable: RouteTable<WebhookHandler> = {
@@ -73,21 +89,23 @@ export const webhookRouteTable: RouteTable<WebhookHandler> = {
 const PROVIDERS: WebhookProvider[] = ['sendgrid', 'mailgun', 'ses'];
 
 /**
- * A configured provider: its budget, the raw body, verify and apply. One whose key is not
- * configured answers 404 at once (nothing can be verified, so nothing is read or counted).
+ * A configured provider: its budgets (`limiter`: every request, then refused ones, both per
+ * IP), the raw body up to its cap, verify and apply. One whose key is not configured answers
+ * 404 at once (nothing can be verified, so nothing is read or counted).
  */
 export function webhookBindings(deps: {
   verifiers: Partial<Record<WebhookProvider, WebhookVerifier>>;
   controller: ReturnType<typeof createWebhooksController>;
   limiter: RequestHandler;
 }): Bindings<WebhookHandler> {
-  const raw = express.raw({ type: () => true, limit: '1mb' });
   const skip: RequestHandler = (_req, _res, next) => next();
   const bind = {} as Bindings<WebhookHandler>;
   for (const provider of PROVIDERS) {
     const verifier = deps.verifiers[provider];
     bind[`${provider}Limiter`] = verifier ? deps.limiter : skip;
-    bind[`${provider}Body`] = verifier ? raw : skip;
+    bind[`${provider}Body`] = verifier
+      ? express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMITS[provider] })
+      : skip;
     bind[`${provider}Events`] = verifier ? deps.controller.receive(verifier) : deps.controller.notConfigured;
   }
   return bind;
