@@ -108,12 +108,13 @@ describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
   });
 
   it('when a complaint arrives, then the address is suppressed as a complaint', async () => {
-    await post(body(eventData('angry@example.com', 'complained')));
+    const msgId = await mailTo('angry@example.com');
+    await post(body(eventData('angry@example.com', 'complained', {}, msgId)));
     expect((await t.container.suppressions.find('angry@example.com'))?.reason).toBe('complaint');
   });
 
   it('when the same event id comes with a new token, then it is accepted and applied once', async () => {
-    const data = eventData('twice@example.com', 'opened');
+    const data = eventData('twice@example.com', 'opened', {}, await mailTo('twice@example.com'));
     expect((await post(body(data))).status).toBe(204);
     expect((await post(body(data))).status).toBe(204);
     const values = (await t.container.metrics.emailEvents.get()).values;
@@ -126,6 +127,19 @@ describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
     expectMatchesOpenApi(res, 'POST', PATH);
   });
 
+  it('when a signed failure is about a message this service did not send, then 204 and nothing changes', async () => {
+    const res = await post(
+      body(eventData('stranger@example.com', 'failed', { severity: 'permanent' }, 'theirs@mg.example.com')),
+    );
+    expect(res.status).toBe(204);
+    expect(await t.container.suppressions.isSuppressed('stranger@example.com')).toBe(false);
+    expect(t.logs.filter((l) => l.event === 'email.event_unknown_message').pop()).toMatchObject({
+      provider: 'mailgun',
+      type: 'bounce',
+    });
+    expect(t.rawLogs.join('')).not.toContain('stranger@example.com');
+  });
+
   it('when a signed body has no usable event-data, then 400', async () => {
     const res = await post(body({ event: 'delivered' }));
     expect(res.status).toBe(400);
@@ -134,7 +148,12 @@ describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
 
   describe('refused requests change nothing', () => {
     const victim = 'victim@example.com';
-    const bounce = () => eventData(victim, 'failed', { severity: 'permanent' });
+    // About a message we sent, so that any of these, were it accepted, would suppress the victim.
+    let victimMessage = '';
+    beforeAll(async () => {
+      victimMessage = await mailTo(victim);
+    });
+    const bounce = () => eventData(victim, 'failed', { severity: 'permanent' }, victimMessage);
     afterEach(async () => {
       expect(await t.container.suppressions.isSuppressed(victim)).toBe(false);
     });
@@ -182,7 +201,7 @@ describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
 describe('POST /v1/webhooks/mailgun when storage fails', () => {
   it("when the database is unavailable, then 503 with nothing applied, and Mailgun's retry of the same request is applied once", async () => {
     const real = createSqlStore(await createTestPglite());
-    let failNext = true;
+    let failNext = false;
     const store = {
       ...real,
       transaction: <T>(work: Parameters<typeof real.transaction<T>>[0]) => {
@@ -195,9 +214,12 @@ describe('POST /v1/webhooks/mailgun when storage fails', () => {
     };
     const t = await createTestApp({
       env: { MAILGUN_WEBHOOK_SIGNING_KEY: SIGNING_KEY },
-      overrides: { store },
+      overrides: { store, mailer: new MailgunLikeMailer() },
     });
     try {
+      expect((await t.http.post('/v1/otp/request').send({ email: 'retry@example.com' })).status).toBe(202);
+      await t.container.queue.drain();
+      const [sent] = (await t.container.deliveries.recentMessagesFor('retry@example.com')).messages;
       const timestamp = String(Math.floor(t.clock.now().getTime() / 1000));
       const token = randomBytes(25).toString('hex');
       const signature = createHmac('sha256', SIGNING_KEY)
@@ -210,10 +232,12 @@ describe('POST /v1/webhooks/mailgun when storage fails', () => {
           event: 'complained',
           recipient: 'retry@example.com',
           timestamp: Number(timestamp),
+          message: { headers: { 'message-id': sent.providerMessageId } },
         },
       });
       const post = () => t.http.post(PATH).set('Content-Type', 'application/json').send(payload);
 
+      failNext = true;
       const first = await post();
       expect(first.status).toBe(503);
       expect(first.headers['retry-after']).toBeDefined();

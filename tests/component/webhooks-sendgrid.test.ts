@@ -131,11 +131,36 @@ describe('POST /v1/webhooks/sendgrid (signed Event Webhook)', () => {
 
   it('when a dropped or spamreport event arrives, then the address is suppressed with that reason', async () => {
     await deliver([
-      event('dropped@example.com', 'nomsg1', 'dropped', { reason: 'Bounced Address' }),
-      event('spam@example.com', 'nomsg2', 'spamreport'),
+      event('dropped@example.com', await mailTo('dropped@example.com'), 'dropped', {
+        reason: 'Bounced Address',
+      }),
+      event('spam@example.com', await mailTo('spam@example.com'), 'spamreport'),
     ]);
     expect((await t.container.suppressions.find('dropped@example.com'))?.reason).toBe('dropped');
     expect((await t.container.suppressions.find('spam@example.com'))?.reason).toBe('spamreport');
+  });
+
+  it('when a signed bounce is about a message this service did not send, then 204 and nothing changes; the log has no address', async () => {
+    const before = await eventsTotal('bounce');
+    const res = await deliver([
+      event('stranger@example.com', 'not-our-message', 'bounce', { type: 'bounce' }),
+    ]);
+    expect(res.status).toBe(204);
+    expect(await t.container.suppressions.isSuppressed('stranger@example.com')).toBe(false);
+    expect(await eventsTotal('bounce')).toBe(before);
+    const line = t.logs.filter((l) => l.event === 'email.event_unknown_message').pop();
+    expect(line).toMatchObject({ provider: 'sendgrid', type: 'bounce', emailHash: expect.any(String) });
+    expect(t.rawLogs.join('')).not.toContain('stranger@example.com');
+  });
+
+  it('when a bounce for our message names another address, then the message is bounced and no address is suppressed', async () => {
+    const msgId = await mailTo('mine@example.com');
+    await deliver([event('someone-else-entirely@example.com', msgId, 'bounce', { type: 'bounce' })]);
+    expect(await t.container.suppressions.isSuppressed('someone-else-entirely@example.com')).toBe(false);
+    expect(await t.container.suppressions.isSuppressed('mine@example.com')).toBe(false);
+    expect((await t.container.deliveries.recentMessagesFor('mine@example.com')).messages[0].status).toBe(
+      'bounced',
+    );
   });
 
   it('when a "blocked" bounce arrives, then the message is bounced but the address is not suppressed', async () => {
@@ -162,7 +187,12 @@ describe('POST /v1/webhooks/sendgrid (signed Event Webhook)', () => {
 
   describe('refused requests change nothing', () => {
     const victim = 'victim@example.com';
-    const bounceFor = () => [event(victim, 'nomsg', 'bounce')];
+    // About a message we sent, so that any of these, were it accepted, would suppress the victim.
+    let victimMessage = '';
+    beforeAll(async () => {
+      victimMessage = await mailTo(victim);
+    });
+    const bounceFor = () => [event(victim, victimMessage, 'bounce')];
     afterEach(async () => {
       expect(await t.container.suppressions.isSuppressed(victim)).toBe(false);
     });
@@ -232,7 +262,7 @@ describe('POST /v1/webhooks/sendgrid (signed Event Webhook)', () => {
     const res = await deliver([
       { email: 'noid@example.com', event: 'bounce' },
       42,
-      event('withid@example.com', 'nomsg', 'spamreport'),
+      event('withid@example.com', await mailTo('withid@example.com'), 'spamreport'),
     ]);
     expect(res.status).toBe(204);
     expect(await t.container.suppressions.isSuppressed('noid@example.com')).toBe(false);

@@ -173,7 +173,7 @@ describe('POST /v1/webhooks/ses (SES notifications through SNS)', () => {
   it('when a complaint arrives (identity-notification format), then the address is suppressed as a complaint', async () => {
     const message = JSON.stringify({
       notificationType: 'Complaint',
-      mail: { messageId: 'unknown-msg', destination: ['mad@example.com'] },
+      mail: { messageId: await mailTo('mad@example.com'), destination: ['mad@example.com'] },
       complaint: {
         complainedRecipients: [{ emailAddress: 'Mad@Example.com' }],
         timestamp: t.clock.now().toISOString(),
@@ -210,13 +210,13 @@ describe('POST /v1/webhooks/ses (SES notifications through SNS)', () => {
   });
 
   it('when SNS redelivers the same MessageId, then it is applied once', async () => {
-    const m = sns({ Message: bounce('dup@example.com', 'no-such-msg') });
+    const m = sns({ Message: bounce('dup@example.com', await mailTo('dup@example.com')) });
     expect((await post(m)).status).toBe(204);
     expect((await post(m)).status).toBe(204);
     const values = (await t.container.metrics.emailEvents.get()).values;
     const bounces = values.find((v) => v.labels.provider === 'ses' && v.labels.type === 'bounce')?.value;
-    // ann, ann2, full and dup: each once.
-    expect(bounces).toBe(4);
+    // ann, full and dup, each once (ann2's was about a message we did not send).
+    expect(bounces).toBe(3);
   });
 
   it('when a SubscriptionConfirmation arrives, then 204, the SubscribeURL is logged for an operator and not fetched', async () => {
@@ -251,14 +251,29 @@ describe('POST /v1/webhooks/ses (SES notifications through SNS)', () => {
     ).toBe(204);
   });
 
+  it('when a signed permanent bounce is about a message this service did not send, then 204 and nothing changes', async () => {
+    expect((await post(sns({ Message: bounce('stranger@example.com', 'not-ours') }))).status).toBe(204);
+    expect(await t.container.suppressions.isSuppressed('stranger@example.com')).toBe(false);
+    expect(t.logs.filter((l) => l.event === 'email.event_unknown_message').pop()).toMatchObject({
+      provider: 'ses',
+      type: 'bounce',
+    });
+    expect(t.rawLogs.join('')).not.toContain('stranger@example.com');
+  });
+
   describe('refused requests change nothing', () => {
     const victim = 'victim@example.com';
+    // About a message we sent, so that any of these, were it accepted, would suppress the victim.
+    let victimMessage = '';
+    beforeAll(async () => {
+      victimMessage = await mailTo(victim);
+    });
     afterEach(async () => {
       expect(await t.container.suppressions.isSuppressed(victim)).toBe(false);
     });
 
     it('when one byte of the signed Message is changed, then 401', async () => {
-      const m = sns({ Message: bounce('other@example.com', 'm1') });
+      const m = sns({ Message: bounce('other@example.com', victimMessage) });
       m.Message = m.Message.replace('other@example.com', 'victim@example.com');
       const res = await post(m);
       expect(res.status).toBe(401);
@@ -267,11 +282,13 @@ describe('POST /v1/webhooks/ses (SES notifications through SNS)', () => {
 
     it('when the message is signed by another key, then 401', async () => {
       const other = makeCertificate();
-      expect((await post(sns({ Message: bounce(victim, 'm2') }, { key: other.keyPem }))).status).toBe(401);
+      expect(
+        (await post(sns({ Message: bounce(victim, victimMessage) }, { key: other.keyPem }))).status,
+      ).toBe(401);
     });
 
     it('when it has no signature or is not JSON, then 401', async () => {
-      const m = sns({ Message: bounce(victim, 'm3') });
+      const m = sns({ Message: bounce(victim, victimMessage) });
       delete (m as Partial<typeof m>).Signature;
       expect((await post(m)).status).toBe(401);
       expect((await post('Type=Notification')).status).toBe(401);
@@ -288,7 +305,7 @@ describe('POST /v1/webhooks/ses (SES notifications through SNS)', () => {
         'https://sns.eu-west-1.amazonaws.com/other/attacker.pem',
         'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem?redirect=https://evil.example',
       ]) {
-        const res = await post(sns({ Message: bounce(victim, 'm4'), SigningCertURL: url }));
+        const res = await post(sns({ Message: bounce(victim, victimMessage), SigningCertURL: url }));
         expect(res.status).toBe(401);
       }
       expect(fetched).toEqual([]);
@@ -296,16 +313,16 @@ describe('POST /v1/webhooks/ses (SES notifications through SNS)', () => {
 
     it('when the message comes from another topic, then 401', async () => {
       const other = 'arn:aws:sns:eu-west-1:999999999999:someone-elses-topic';
-      expect((await post(sns({ Message: bounce(victim, 'm5'), TopicArn: other }))).status).toBe(401);
+      expect((await post(sns({ Message: bounce(victim, victimMessage), TopicArn: other }))).status).toBe(401);
     });
 
     it('when the message is more than an hour old, then 401 even though it is signed', async () => {
       const old = new Date(t.clock.now().getTime() - 3_601_000).toISOString();
-      expect((await post(sns({ Message: bounce(victim, 'm6'), Timestamp: old }))).status).toBe(401);
+      expect((await post(sns({ Message: bounce(victim, victimMessage), Timestamp: old }))).status).toBe(401);
     });
 
     it('when the SignatureVersion is unknown, then 401', async () => {
-      const m = sns({ Message: bounce(victim, 'm7') });
+      const m = sns({ Message: bounce(victim, victimMessage) });
       expect((await post({ ...m, SignatureVersion: '3' })).status).toBe(401);
     });
   });
