@@ -35,27 +35,32 @@ export function snsStringToSign(m: Record<string, unknown>): string {
 }
 
 /**
- * The only certificate URLs we fetch: https, on the SNS host of the configured topic's own
- * region, SNS's own certificate file name. Anything else would let a forged message name a
- * key of its choosing (or make us fetch arbitrary URLs).
+ * The only certificate URLs we fetch, in one canonical form (`https://host/path`): https, on
+ * the SNS host of the configured topic's own region, default port, SNS's certificate file
+ * name, and nothing else (no user info, query or fragment: those would only give one file
+ * many names, each a fetch). Anything else would let a forged message name a key of its
+ * choosing or make us fetch arbitrary URLs. Returns undefined for an untrusted URL.
  */
-export function isTrustedCertUrl(raw: string, topicArn: string): boolean {
+export function trustedCertUrl(raw: string, topicArn: string): string | undefined {
   const [, partition, , region] = topicArn.split(':');
+  if (raw.length > 200 || raw.includes('#') || raw.includes('?') || raw.includes('@')) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return false;
+    return undefined;
   }
   const host = `sns.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}`;
-  return (
+  const trusted =
     url.protocol === 'https:' &&
     url.hostname === host &&
     url.port === '' &&
     url.username === '' &&
+    url.password === '' &&
     url.search === '' &&
-    /^\/SimpleNotificationService-[A-Za-z0-9]+\.pem$/.test(url.pathname)
-  );
+    url.hash === '' &&
+    /^\/SimpleNotificationService-[A-Za-z0-9]{1,64}\.pem$/.test(url.pathname);
+  return trusted ? `https://${host}${url.pathname}` : undefined;
 }
 
 function classify(
@@ -161,9 +166,8 @@ export function createSesWebhook(options: {
       const algorithm =
         m.SignatureVersion === '1' ? 'RSA-SHA1' : m.SignatureVersion === '2' ? 'RSA-SHA256' : undefined;
       if (!algorithm) throw new WebhookError('bad_signature', 'unsupported SignatureVersion');
-      if (!isTrustedCertUrl(m.SigningCertURL as string, options.topicArn)) {
-        throw new WebhookError('bad_signature', 'untrusted SigningCertURL');
-      }
+      const certUrl = trustedCertUrl(m.SigningCertURL as string, options.topicArn);
+      if (!certUrl) throw new WebhookError('bad_signature', 'untrusted SigningCertURL');
       const now = options.clock.now();
       // Checked before the signature so a flood of stale messages costs no certificate fetch;
       // nothing is changed on refusal either way, and an accepted timestamp is then signed.
@@ -173,7 +177,7 @@ export function createSesWebhook(options: {
       }
       let valid = false;
       try {
-        const cert = new X509Certificate(await options.fetchCertificate(m.SigningCertURL as string));
+        const cert = new X509Certificate(await options.fetchCertificate(certUrl));
         const inDate = new Date(cert.validFrom) <= now && now <= new Date(cert.validTo);
         valid =
           inDate &&

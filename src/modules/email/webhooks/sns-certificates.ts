@@ -1,25 +1,68 @@
 import https from 'node:https';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../../platform/clock';
+import { systemClock } from '../../../platform/clock';
 
 /** Returns the PEM certificate at a URL that the caller has already checked. */
 export type CertificateFetcher = (url: string) => Promise<string>;
 
+export interface CertificateCacheOptions {
+  clock?: Clock;
+  /** Certificates kept (SNS signs with a handful; failures never evict them). */
+  maxCertificates?: number;
+  /** How long a failed fetch is remembered, so a URL that failed is not fetched again at once. */
+  failureTtlMs?: number;
+  /** Failed URLs remembered at most (oldest forgotten first). */
+  maxFailures?: number;
+  /** Fetches in flight at once; a new URL beyond that fails at once (SNS retries). */
+  maxInFlight?: number;
+}
+
 /**
- * Fetches SNS signing certificates over HTTPS (5 s timeout, 16 KiB cap) and keeps them: SNS
- * uses a handful of certificates, so each is fetched once per process.
+ * Fetches SNS signing certificates over HTTPS (5 s timeout, 16 KiB cap) and keeps them. A forged
+ * message may name any certificate file on the SNS host, so the fetches it can cause are bounded:
+ * each URL is fetched once (racing messages share the fetch), a failure is remembered for
+ * `failureTtlMs` in a cache of its own (a flood of bad names cannot evict the good
+ * certificates), and at most `maxInFlight` fetches run at once. The caller passes only URLs
+ * already normalised by `trustedCertUrl` (ses.webhook.ts).
  */
 export function createCertificateFetcher(
   get: CertificateFetcher = httpsGet,
-  maxEntries = 20,
+  options: CertificateCacheOptions = {},
 ): CertificateFetcher {
-  const cache = new Map<string, Promise<string>>();
+  const clock = options.clock ?? systemClock;
+  const failureTtlMs = options.failureTtlMs ?? 5 * 60_000;
+  const maxInFlight = options.maxInFlight ?? 2;
+  const good = new LRUCache<string, string>({ max: options.maxCertificates ?? 50 });
+  const failed = new LRUCache<string, number>({ max: options.maxFailures ?? 1_000 });
+  const inFlight = new Map<string, Promise<string>>();
   return (url) => {
-    const hit = cache.get(url);
-    if (hit) return hit;
-    if (cache.size >= maxEntries) cache.clear();
-    const pending = get(url);
-    cache.set(url, pending);
-    pending.catch(() => cache.delete(url));
-    return pending;
+    const pem = good.get(url);
+    if (pem !== undefined) return Promise.resolve(pem);
+    const failedAt = failed.get(url);
+    if (failedAt !== undefined && clock.now().getTime() - failedAt < failureTtlMs) {
+      return Promise.reject(new Error('certificate fetch failed recently'));
+    }
+    const pending = inFlight.get(url);
+    if (pending) return pending;
+    if (inFlight.size >= maxInFlight) return Promise.reject(new Error('too many certificate fetches'));
+    const fetching = get(url).then(
+      (body) => {
+        good.set(url, body);
+        failed.delete(url);
+        return body;
+      },
+      (err: unknown) => {
+        failed.set(url, clock.now().getTime());
+        throw err;
+      },
+    );
+    inFlight.set(url, fetching);
+    void fetching.then(
+      () => inFlight.delete(url),
+      () => inFlight.delete(url),
+    );
+    return fetching;
   };
 }
 

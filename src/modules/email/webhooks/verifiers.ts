@@ -20,7 +20,7 @@ export function createWebhookVerifiers(
       ? createSesWebhook({
           topicArn: sesSnsTopicArn,
           clock,
-          fetchCertificate: createCertificateFetcher(snsCertificateFetcher),
+          fetchCertificate: createCertificateFetcher(snsCertificateFetcher, { clock }),
         })
       : undefined,
   };
