@@ -18,6 +18,7 @@ import { storeSuite } from './store.suite';
 import { suppressionsSuite } from './suppressions.suite';
 import { transactionSuite } from './transaction.suite';
 import { usersSuite } from './users.suite';
+import { webhookTokensSuite } from './webhook-tokens.suite';
 
 /**
  * The repository contract: every method of the ports in src/store/ports.ts and of the Store
@@ -40,6 +41,7 @@ export const SUITES: ContractSuite[] = [
   suppressionsSuite,
   emailMessagesSuite,
   emailEventsSuite,
+  webhookTokensSuite,
   transactionSuite,
 ];
 

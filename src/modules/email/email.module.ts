@@ -18,6 +18,7 @@ import { createMailerFromConfig } from './transports/mailer-factory';
 import { createWebhooksController } from './webhooks/webhooks.controller';
 import { webhookBindings, webhookRouteTable, type WebhookHandler } from './webhooks/webhooks.routes';
 import { createWebhookVerifiers } from './webhooks/verifiers';
+import { createReplayGuard } from './webhooks/replay-guard';
 import type { CertificateFetcher } from './webhooks/sns-certificates';
 
 /**
@@ -114,7 +115,12 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
   // Providers post in bursts from few IPs: a budget of their own. A forger's requests fail
   // verification, and an IP whose requests keep failing is refused before its body is read.
   const bind = webhookBindings({
-    verifiers: createWebhookVerifiers(config.webhooks, clock, deps.snsCertificateFetcher),
+    verifiers: createWebhookVerifiers(
+      config.webhooks,
+      clock,
+      createReplayGuard({ tokens: store.webhookTokens, clock, logger, redis: deps.redis?.connection }),
+      deps.snsCertificateFetcher,
+    ),
     controller: createWebhooksController({ events: emailEvents, logger }),
     limiter: series(
       createLimiter({
@@ -146,6 +152,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
     async sweep(cutoff) {
       await store.emailEvents.deleteBefore(cutoff);
       await store.emailMessages.deleteBefore(cutoff);
+      await store.webhookTokens.deleteExpired(clock.now());
     },
     async close() {
       await queue.close();

@@ -139,11 +139,24 @@ export interface CodeMinter {
   mint(otpId: string, email: string): { code: string; hash: string };
 }
 
+/**
+ * Single-use webhook tokens (Mailgun signs a token, not the body), shared by every instance:
+ * SQL `webhook_tokens` (migration 8), MongoDB `webhookTokens` (unique _id, TTL index).
+ */
+export interface WebhookTokenRepository {
+  /** Records the token until `expiresAt`; false when it is recorded already and not yet expired. */
+  claim(token: { provider: string; tokenHash: string; expiresAt: Date }, now: Date): Promise<boolean>;
+  /** Forgets a claimed token (applying its request failed and the provider will retry it). */
+  release(provider: string, tokenHash: string): Promise<void>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
 /** The email module's repositories, as one transaction sees them. */
 export interface EmailRepositories {
   suppressions: SuppressionRepository;
   emailMessages: EmailMessageRepository;
   emailEvents: EmailEventRepository;
+  webhookTokens: WebhookTokenRepository;
 }
 
 /** What the email module needs of a store: its repositories and a unit of work over them. */

@@ -180,6 +180,10 @@ emailEvents.index({ provider: 1, providerEventId: 1 }, { unique: true });
 emailEvents.index({ messageId: 1, occurredAt: 1, _id: 1 });
 emailEvents.index({ occurredAt: 1 });
 
+// Single-use webhook tokens (Mailgun's): the unique _id refuses a replay on every instance.
+const webhookTokens = new Schema({ _id: requiredString, expiresAt: requiredDate }, options('webhooktokens'));
+webhookTokens.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
 const ipRules = new Schema(
   {
     _id: requiredString,
@@ -203,6 +207,7 @@ export const schemas = {
   suppressions,
   emailMessages,
   emailEvents,
+  webhookTokens,
   ipRules,
 } as const;
 

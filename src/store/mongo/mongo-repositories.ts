@@ -5,6 +5,7 @@ import {
   createMongoEmailMessageRepository,
   createMongoSuppressionRepository,
 } from '../../modules/email/repositories/mongo/mail.repository';
+import { createMongoWebhookTokenRepository } from '../../modules/email/repositories/mongo/webhook-token.repository';
 import { guardRepository } from '../../platform/mongo/mongo-guard';
 import type { MongoOps } from '../../platform/mongo/mongo-ops';
 import { mongoAuthRepositories } from '../../modules/auth/repositories/mongo/login-rules';
@@ -20,6 +21,7 @@ export function createMongoRepositories(ops: MongoOps): Repositories {
     suppressions: guardRepository('suppressions', createMongoSuppressionRepository(ops)),
     emailMessages: guardRepository('emailMessages', createMongoEmailMessageRepository(ops)),
     emailEvents: guardRepository('emailEvents', createMongoEmailEventRepository(ops)),
+    webhookTokens: guardRepository('webhookTokens', createMongoWebhookTokenRepository(ops)),
     ipRules: guardRepository('ipRules', createMongoIpRuleRepository(ops)),
   };
 }

@@ -12,6 +12,7 @@ import { tableMigrations } from './migrations/001-003-tables';
 import { codeRuleMigrations } from './migrations/004-005-code-rules';
 import { signInRuleMigrations } from './migrations/006-sign-in-rules';
 import { ownerRuleMigrations } from './migrations/007-owner-rules';
+import { webhookTokenMigrations } from './migrations/008-webhook-tokens';
 
 /** Every migration in order; a new one goes in a file of its own under migrations/. */
 export const migrations: Migration[] = [
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   ...codeRuleMigrations,
   ...signInRuleMigrations,
   ...ownerRuleMigrations,
+  ...webhookTokenMigrations,
 ];

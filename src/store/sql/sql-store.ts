@@ -4,6 +4,7 @@ import {
   createSqlEmailMessageRepository,
   createSqlSuppressionRepository,
 } from '../../modules/email/repositories/sql/mail.repository';
+import { createSqlWebhookTokenRepository } from '../../modules/email/repositories/sql/webhook-token.repository';
 import { createSqlIpRuleRepository } from '../../modules/ip-rules/repositories/sql/ip-rule.repository';
 import { migrations } from './migrations';
 import {
@@ -28,6 +29,7 @@ function repositories(db: Queryable): Repositories {
     suppressions: createSqlSuppressionRepository(db),
     emailMessages: createSqlEmailMessageRepository(db),
     emailEvents: createSqlEmailEventRepository(db),
+    webhookTokens: createSqlWebhookTokenRepository(db),
     ipRules: createSqlIpRuleRepository(db),
   };
 }

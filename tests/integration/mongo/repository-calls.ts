@@ -150,6 +150,11 @@ export const repositoryCalls: {
     listForMessages: [[['message-1', 'message-2']]],
     deleteBefore: [[now]],
   },
+  webhookTokens: {
+    claim: [[{ provider: 'mailgun', tokenHash: 'ab'.repeat(32), expiresAt: later }, now]],
+    release: [['mailgun', 'ab'.repeat(32)]],
+    deleteExpired: [[now]],
+  },
   ipRules: {
     list: [[]],
     create: [[{ cidr: '203.0.113.0/24', action: 'deny', note: 'abuse', createdAt: now }]],

@@ -47,6 +47,7 @@ describe('MongoDB collections', () => {
       suppressions: 'emailsuppressions',
       emailMessages: 'emailmessages',
       emailEvents: 'emailevents',
+      webhookTokens: 'webhooktokens',
       ipRules: 'iprules',
     });
   });

@@ -67,7 +67,7 @@ export interface VerifiedWebhook {
   /** SNS subscription handshakes: logged for an operator, never followed automatically. */
   notice?: { kind: 'subscription' | 'unsubscribe'; topicArn: string; url?: string };
   /** Called when applying failed (the provider will retry), so a replay guard forgets this request. */
-  release?: () => void;
+  release?: () => Promise<void>;
 }
 
 /** Verifies one provider's webhook request on its raw bytes and reads its events. Throws WebhookError. */

@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../../platform/clock';
 import { safeEqual } from '../../../platform/secrets';
 import {
@@ -9,6 +8,7 @@ import {
   type WebhookVerifier,
 } from './delivery-event';
 import type { SuppressionReason } from '../email.ports';
+import type { ReplayGuard } from './replay-guard';
 import { bodyText, checkSkew, epochSeconds, isRecord, parseJson, str } from './webhook-body';
 
 function classify(e: Record<string, unknown>): { type: DeliveryEventType; suppress?: SuppressionReason } {
@@ -55,17 +55,19 @@ export function readMailgunEvent(data: unknown, now: Date): DeliveryEvent {
 /**
  * Mailgun webhooks: `signature.signature` is HMAC-SHA256(signing key, timestamp + token),
  * compared in constant time. The timestamp must be within `maxSkewSeconds`, and a token is
- * accepted once (kept for twice the window, the longest it could still pass the skew check),
- * so a captured request cannot be replayed. The token guard is per instance; across
- * instances the event id still applies an event once.
+ * accepted once across every instance (`tokens`, kept for twice the window, the longest it
+ * could still pass the skew check): Mailgun signs the token, not the body, so a captured
+ * signature could otherwise carry another event. The body is parsed before its signature can
+ * be checked (the signature is inside it), which is why its size cap is small.
  */
 export function createMailgunWebhook(options: {
   signingKey: string;
   clock: Clock;
+  tokens: ReplayGuard;
   maxSkewSeconds?: number;
 }): WebhookVerifier {
   const maxSkew = options.maxSkewSeconds ?? 300;
-  const seen = new LRUCache<string, true>({ max: 50_000, ttl: 2 * maxSkew * 1000, ttlAutopurge: false });
+  const { tokens } = options;
   return {
     provider: 'mailgun',
     async verify({ rawBody }) {
@@ -86,17 +88,12 @@ export function createMailgunWebhook(options: {
       if (!safeEqual(Buffer.from(signature, 'hex'), expected)) {
         throw new WebhookError('bad_signature', 'signature does not match');
       }
-      if (seen.has(token)) throw new WebhookError('replayed', 'token already used');
-      seen.set(token, true);
-      try {
-        return {
-          events: [readMailgunEvent((body as Record<string, unknown>)['event-data'], now)],
-          release: () => void seen.delete(token),
-        };
-      } catch (err) {
-        seen.delete(token);
-        throw err;
+      // Read before the token is claimed: a signed but unusable body spends no token.
+      const events = [readMailgunEvent((body as Record<string, unknown>)['event-data'], now)];
+      if (!(await tokens.claim('mailgun', token, 2 * maxSkew))) {
+        throw new WebhookError('replayed', 'token already used');
       }
+      return { events, release: () => tokens.release('mailgun', token) };
     },
   };
 }

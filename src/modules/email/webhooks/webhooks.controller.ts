@@ -48,7 +48,7 @@ export function createWebhooksController(deps: { events: EmailEventService; logg
           requestId: res.locals.requestId,
         });
       } catch (err) {
-        verified.release?.();
+        await verified.release?.().catch(() => undefined);
         throw err;
       }
       res.status(204).end();
