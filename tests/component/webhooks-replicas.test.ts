@@ -1,6 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createTempDatabase } from '../helpers/databases';
-import { SHARED_REDIS_URL, deleteKeys, dumpKeys, uniquePrefix, waitFor } from '../helpers/redis-server';
+import {
+  SHARED_REDIS_URL,
+  deleteKeys,
+  dumpKeys,
+  startPrivateRedis,
+  uniquePrefix,
+  waitFor,
+  type PrivateRedis,
+} from '../helpers/redis-server';
 import { describeWith } from '../helpers/services';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -28,7 +36,11 @@ const post = (t: TestApp, body: string) =>
  * Mailgun signs a token, not the body, so a captured token must be refused by every replica
  * (docs/email.md, Mailgun): the guard lives in the database, or in Redis when configured.
  */
-function replicaCases(extraEnv: () => Record<string, string>, after?: (a: TestApp) => Promise<void>) {
+function replicaCases(
+  extraEnv: () => Record<string, string>,
+  after?: (a: TestApp) => Promise<void>,
+  more?: (apps: () => [TestApp, TestApp]) => void,
+) {
   let db: { url: string; drop: () => Promise<void> };
   let a: TestApp;
   let b: TestApp;
@@ -67,6 +79,8 @@ function replicaCases(extraEnv: () => Record<string, string>, after?: (a: TestAp
     expect(statuses.filter((s) => s === 204)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(3);
   });
+
+  more?.(() => [a, b]);
 }
 
 describeWith('postgres', 'Mailgun tokens across instances (database)', () => {
@@ -84,4 +98,36 @@ describeWith(['postgres', 'redis'], 'Mailgun tokens across instances (Redis)', (
       expect(keys).toMatch(new RegExp(`${prefix}webhook-token:mailgun:[0-9a-f]{64}`));
     },
   );
+});
+
+describeWith('postgres', 'Mailgun tokens across instances while Redis is down (database fallback)', () => {
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+  });
+  replicaCases(
+    () => ({ REDIS_URL: redis.url }),
+    undefined,
+    (apps) => {
+      it('when Redis stops, then a token accepted by A is still refused by B, through the database', async () => {
+        const [a, b] = apps();
+        const redisState = (t: TestApp) => t.container.readiness.find((r) => r.name === 'redis')?.check();
+        redis.pause(); // SIGSTOP: commands time out and each instance runs degraded
+        try {
+          for (const t of [a, b]) {
+            await waitFor(async () => (await redisState(t)) === 'degraded', 10_000, 'redis degraded');
+          }
+          const token = randomBytes(25).toString('hex');
+          expect((await post(a, signed(token, eventData('delivered')))).status).toBe(204);
+          expect((await post(b, signed(token, eventData('failed')))).status).toBe(401);
+        } finally {
+          redis.resume();
+        }
+        for (const t of [a, b])
+          await waitFor(async () => (await redisState(t)) === 'ok', 10_000, 'redis back');
+      });
+    },
+  );
+  // Declared after the instances' hooks, so they close while Redis still answers.
+  afterAll(async () => redis?.stop());
 });
