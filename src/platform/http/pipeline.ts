@@ -14,8 +14,9 @@ import { series } from './fast-path';
 
 /**
  * The largest JSON body accepted (413 `payload_too_large` beyond it). The API's bodies are an
- * address and a code or a token, well under 1 KiB; the webhooks parse their own (1 MB). A
- * constant, not a setting: raising it only widens what a client can make the parser hold.
+ * address and a code or a token, well under 1 KiB; the webhooks read their own (capped per
+ * provider). A constant, not a setting: raising it only widens what a client can make the
+ * parser hold.
  */
 export const JSON_BODY_LIMIT = '8kb';
 

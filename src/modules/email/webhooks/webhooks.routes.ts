@@ -5,6 +5,7 @@ import type { createWebhooksController } from './webhooks.controller';
 import type { WebhookProvider, WebhookVerifier } from './delivery-event';
 
 type Step = 'Limiter' | 'Body' | 'Events';
+export type WebhookHandler = `${WebhookProvider}${Step}`;
 
 /**
  * The largest body each provider may post (413 beyond it, before anything is verified), from
@@ -15,13 +16,12 @@ type Step = 'Limiter' | 'Body' | 'Events';
 export const WEBHOOK_BODY_LIMITS: Record<WebhookProvider, number> = {
   // Batches are posted when they reach 768 KB: room for the event that crossed it.
   sendgrid: 1024 * 1024,
-  // One event per request, a few KB (user variables are capped at 4 KB by Mailgun).
+  // One event per request: a few KB, since our messages carry no tags or variables of their own.
   mailgun: 64 * 1024,
   // SNS's largest message is 256 KB; an SES notification of a one-recipient message is a few KB.
   ses: 256 * 1024,
 };
 const kib = (bytes: number) => `${bytes / 1024} KiB`;
-export type WebhookHandler = `${WebhookProvider}${Step}`;
 
 /** A provider webhook: signed raw body in, 204 out; 401 changes nothing, so the provider may retry. */
 const webhook = (
