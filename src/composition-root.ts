@@ -48,6 +48,8 @@ export interface Overrides {
    * their own certificate here.
    */
   snsCertificateFetcher?: CertificateFetcher;
+  /** CAPTCHA siteverify timeout (tests shorten it). */
+  captchaTimeoutMs?: number;
 }
 
 export interface Modules {
@@ -154,6 +156,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     redis,
     emailHash,
     limiterStore,
+    captchaTimeoutMs: overrides.captchaTimeoutMs,
   });
   const admin = createAdminModule({
     ...base,

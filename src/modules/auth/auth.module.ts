@@ -56,6 +56,8 @@ export interface AuthModuleDeps {
   metrics: Metrics;
   emailHash: (email: string) => string;
   limiterStore?: (name: string) => LimiterStore;
+  /** How long siteverify may take before the request fails closed (tests shorten it). */
+  captchaTimeoutMs?: number;
 }
 
 const passThrough: RequestHandler = (_req, _res, next) => next();
@@ -129,7 +131,10 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
   const auth = createAuthController({ otp, sessions });
   const { provider, secret, verifyUrl } = config.captcha;
   // The config refuses a provider without a secret; `captcha` is bound only when one is set.
-  const captcha = provider && secret ? captchaCheck({ provider, secret, verifyUrl, logger }) : passThrough;
+  const captcha =
+    provider && secret
+      ? captchaCheck({ provider, secret, verifyUrl, logger, timeoutMs: deps.captchaTimeoutMs })
+      : passThrough;
   const account = createAccountController({ users, sessions });
   return {
     tokens,
