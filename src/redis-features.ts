@@ -3,8 +3,15 @@ import type { Logger } from 'winston';
 import type { Config } from './platform/config/config';
 import type { ReadinessCheck } from './platform/http/meta.routes';
 import type { Metrics } from './platform/metrics';
-import { createLimiterStoreFactory } from './platform/redis/limiter-store';
-import { createRedisConnection, type RedisConnection } from './platform/redis/redis-client';
+import type { RedisConnection } from './platform/redis/redis-client';
+
+/* The Redis client costs a third of a second to load: only an instance with Redis loads it. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadClient = () =>
+  require('./platform/redis/redis-client') as typeof import('./platform/redis/redis-client');
+const loadLimiters = () =>
+  require('./platform/redis/limiter-store') as typeof import('./platform/redis/limiter-store');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * What Redis adds when REDIS_URL (or REDIS_CLUSTER_NODES) is set (docs/redis.md): the shared
@@ -28,7 +35,7 @@ export function createRedisFeatures(
   const { redis } = config;
   if (!redis.enabled) return undefined;
   const { logger, metrics } = deps;
-  const connection = createRedisConnection({
+  const connection = loadClient().createRedisConnection({
     url: redis.url,
     clusterNodes: redis.clusterNodes,
     keyPrefix: redis.keyPrefix,
@@ -36,7 +43,11 @@ export function createRedisFeatures(
     logger,
     registry: metrics.registry,
   });
-  const limiters = createLimiterStoreFactory({ redis: connection, logger, registry: metrics.registry });
+  const limiters = loadLimiters().createLimiterStoreFactory({
+    redis: connection,
+    logger,
+    registry: metrics.registry,
+  });
   return {
     config: redis,
     connection,

@@ -10,7 +10,6 @@ import type { RedisConnection } from '../../platform/redis/redis-client';
 import { DeliveryService } from './delivery.service';
 import { EmailEventService } from './webhooks/email-events.service';
 import type { CodeMinter, EmailStore, Mailer, MailQueue, PendingCodes } from './email.ports';
-import { createBullMailQueue } from './queue/bullmq-mail-queue';
 import { createOtpMailProcessor } from './queue/mail-worker';
 import { createMemoryMailQueue, type RetryPolicy } from './queue/memory-mail-queue';
 import { SuppressionService } from './suppression.service';
@@ -28,6 +27,11 @@ import type { CertificateFetcher } from './webhooks/sns-certificates';
  * flight (docs/security.md, "Forged webhooks").
  */
 export const WEBHOOK_REFUSALS_PER_MINUTE = 100;
+
+/* Redis's clients cost a third of a second to load: only an instance with Redis loads them. */
+const loadBullQueue = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./queue/bullmq-mail-queue') as typeof import('./queue/bullmq-mail-queue');
 
 export interface EmailModule {
   mailer: Mailer;
@@ -87,7 +91,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
   let queue: MailQueue = memoryQueue;
   if (deps.redis) {
     const { config: redis, connection } = deps.redis;
-    const bull = createBullMailQueue({
+    const bull = loadBullQueue().createBullMailQueue({
       url: redis.url,
       clusterNodes: redis.clusterNodes,
       keyPrefix: redis.keyPrefix,
