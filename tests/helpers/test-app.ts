@@ -8,6 +8,7 @@ import { createLogger } from '../../src/platform/logger';
 import { ManualClock } from '../../src/platform/clock';
 import { createTempDatabase } from './databases';
 import { RecordingMailer } from './recording-mailer';
+import { missingServices } from './services';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
@@ -30,6 +31,11 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
+  /**
+   * Default: the PostgreSQL server when this run has one (a fresh database per app, about
+   * 0.1 s), else in-memory PGlite (about 0.6 s to start). Suites about the embedded store, and
+   * the `describeEachStorage` ones, ask for `pglite` by name.
+   */
   storage?: 'pglite' | 'postgres';
   env?: Record<string, string>;
   overrides?: Overrides;
@@ -38,8 +44,8 @@ export interface TestAppOptions {
 }
 
 /**
- * Starts the real app from the composition root against a real database (in-memory PGlite,
- * or a fresh database on the PostgreSQL server), with a recording mailer, a manual clock and
+ * Starts the real app from the composition root against a real database (a fresh database on
+ * the PostgreSQL server, or in-memory PGlite), with a recording mailer, a manual clock and
  * a captured logger at debug level. Nothing of ours is mocked.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -54,7 +60,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     OTP_MAX_PER_IP_PER_HOUR: '10000',
     ...options.env,
   };
-  if (options.storage === 'postgres') {
+  const serverAvailable = () => missingServices('postgres').length === 0;
+  const storage = options.storage ?? (!options.overrides?.store && serverAvailable() ? 'postgres' : 'pglite');
+  if (storage === 'postgres') {
     if (options.postgresUrl) env.POSTGRESQL_URL = options.postgresUrl;
     else {
       const db = await createTempDatabase();
@@ -80,7 +88,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const mailer = new RecordingMailer();
   const clock = new ManualClock(new Date());
   let store = options.overrides?.store;
-  if (!store && options.storage !== 'postgres') {
+  if (!store && storage === 'pglite') {
     const { createTestPglite } = await import('./pglite');
     const { createSqlStore } = await import('../../src/store/sql/sql-store');
     store = createSqlStore(await createTestPglite());
