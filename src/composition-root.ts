@@ -84,7 +84,7 @@ export interface Container {
   readiness: ReadinessCheck[];
   isShuttingDown(): boolean;
   beginShutdown(): void;
-  /** Removes stale codes, failures, expired sessions and old delivery history. */
+  /** Removes stale codes, failures, expired sessions, old delivery history and old admin audit entries. */
   sweep(): Promise<void>;
   close(): Promise<void>;
 }
@@ -162,6 +162,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     ...base,
     keys: config.adminApiKeys,
     store,
+    audit: store.adminAudit,
     ipRules: ipRules.service,
     suppressions: email.suppressions,
     deliveries: email.deliveries,
@@ -223,6 +224,8 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
       await auth.sweep(now);
       // Delivery history is for support questions about recent mail, not an archive of addresses.
       await email.sweep(new Date(now.getTime() - config.email.historyRetentionDays * 86_400_000));
+      // The admin audit log is kept for investigations well after the fact (docs/admin.md).
+      await admin.sweep(new Date(now.getTime() - config.adminAuditRetentionDays * 86_400_000));
     },
     async close() {
       shuttingDown = true;

@@ -1,3 +1,4 @@
+import type { AdminAuditRepository } from '../modules/admin/admin.ports';
 import type { AuthRepositories, AuthStore } from '../modules/auth/auth.ports';
 import type { EmailRepositories } from '../modules/email/email.ports';
 import type { IpRuleRepository } from '../modules/ip-rules/ip-rules.ports';
@@ -5,6 +6,7 @@ import type { IpRuleRepository } from '../modules/ip-rules/ip-rules.ports';
 /** Every module's repositories, as one transaction sees them. */
 export interface Repositories extends AuthRepositories, EmailRepositories {
   ipRules: IpRuleRepository;
+  adminAudit: AdminAuditRepository;
 }
 
 /**

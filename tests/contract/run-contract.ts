@@ -2,6 +2,7 @@ import type { Store } from '../../src/store/store';
 import { describeWith } from '../helpers/services';
 import type { StoreAdapter } from './adapters';
 import type { ContractSuite } from './harness';
+import { adminAuditSuite } from './admin-audit.suite';
 import { admitCodeRequestSuite } from './admit-code-request.suite';
 import { authFailuresSuite } from './auth-failures.suite';
 import { countVerifyAttemptSuite } from './count-verify-attempt.suite';
@@ -42,6 +43,7 @@ export const SUITES: ContractSuite[] = [
   emailMessagesSuite,
   emailEventsSuite,
   webhookTokensSuite,
+  adminAuditSuite,
   transactionSuite,
 ];
 

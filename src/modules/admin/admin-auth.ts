@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { safeEqual } from '../../platform/secrets';
 import { keyAllowsAddress, parseAdminKeys, scopeOf, sha256, type AdminKey } from './admin-keys';
 import type { AdminActor } from './admin.service';
+import type { AuditActor, AuditRecord } from './admin-audit';
 
 /**
  * X-API-Key authentication for /v1/admin. The key is read from the header only (a query
@@ -13,9 +14,15 @@ import type { AdminActor } from './admin.service';
  * key all get the identical 401. A user's Bearer token is not an admin credential and is ignored.
  * With no keys configured the admin API is off: 403 for every request. A right key used from
  * outside its `cidr` networks, or for a method its `scopes` do not cover (read: GET and HEAD;
- * write: the rest), gets 403; the audit line names it by its id, never the key.
+ * write: the rest), gets 403; the audit line names it by its id, never the key. Both refusals
+ * are also written to the audit log (`record`, which never throws) before the answer goes out.
+ * With the API off nothing is recorded: no key is configured to refuse.
  */
-export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHandler {
+export function adminAuth(deps: {
+  keys: string[];
+  logger: Logger;
+  record: (actor: AuditActor, entry: AuditRecord) => Promise<void>;
+}): RequestHandler {
   const keys = parseAdminKeys(deps.keys);
   return (req, res, next) => {
     if (keys.length === 0) {
@@ -28,15 +35,23 @@ export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHand
       if (safeEqual(given, key.digest) && !matched) matched = key;
     }
     const requestId = res.locals.requestId;
+    const refuse = (keyId: string | null, entry: AuditRecord, error: AppError) =>
+      void deps.record({ keyId, requestId: requestId ?? null }, entry).then(() => next(error));
     if (!matched || header === undefined || header === '') {
+      const reason = header ? 'wrong_key' : 'missing_key';
       deps.logger.warn('admin authentication failed', {
         event: 'admin.auth.failed',
         requestId,
         ip: req.ip,
-        reason: header ? 'wrong_key' : 'missing_key',
+        reason,
       });
       res.setHeader('WWW-Authenticate', 'APIKey header="X-API-Key"');
-      return next(new AppError('unauthorized'));
+      const details = { reason, method: req.method, ip: req.ip ?? null };
+      return refuse(
+        null,
+        { action: 'admin.auth.failed', outcome: 'unauthorized', details },
+        new AppError('unauthorized'),
+      );
     }
     const refusal = !keyAllowsAddress(matched, req.ip)
       ? { reason: 'outside_cidr', detail: 'this key may not be used from this address' }
@@ -52,7 +67,12 @@ export function adminAuth(deps: { keys: string[]; logger: Logger }): RequestHand
         method: req.method,
         reason: refusal.reason,
       });
-      return next(new AppError('forbidden', { detail: refusal.detail }));
+      const details = { reason: refusal.reason, method: req.method, ip: req.ip ?? null };
+      return refuse(
+        matched.id,
+        { action: 'admin.auth.refused', outcome: 'refused', details },
+        new AppError('forbidden', { detail: refusal.detail }),
+      );
     }
     res.locals.admin = { keyId: matched.id, requestId, ip: req.ip } satisfies AdminActor;
     next();

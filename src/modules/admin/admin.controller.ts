@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../platform/errors/app-error';
 import { validated } from '../../platform/http/route-table';
 import type { AdminService } from './admin.service';
+import type { AdminAuditEntry } from './admin.ports';
 import type { AdminStats } from './admin-stats';
 import { userView } from '../auth';
 import type { DeliveryReport, Suppression } from '../email';
@@ -54,6 +55,17 @@ const deliveryView = (d: DeliveryReport) => ({
       occurredAt: e.occurredAt.toISOString(),
     })),
   })),
+});
+
+const auditView = (e: AdminAuditEntry) => ({
+  id: e.id,
+  at: e.at.toISOString(),
+  keyId: e.keyId,
+  action: e.action,
+  target: e.target,
+  requestId: e.requestId,
+  outcome: e.outcome,
+  details: e.details,
 });
 
 const statsView = (s: AdminStats) => ({ ...s, usage: { ...s.usage, since: s.usage.since.toISOString() } });
@@ -131,7 +143,16 @@ export function createAdminController(deps: { admin: AdminService }) {
     res.json(deliveryView(report));
   };
 
+  const listAudit: RequestHandler = async (_req, res) => {
+    const page = await admin.listAudit(
+      actor(res),
+      query<{ limit: number; cursor?: string; action?: string }>(res),
+    );
+    res.json({ data: page.data.map(auditView), nextCursor: page.nextCursor });
+  };
+
   return {
+    listAudit,
     listUsers,
     getUser,
     revokeSessions,

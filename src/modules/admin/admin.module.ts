@@ -10,11 +10,15 @@ import { createStatsReader } from './admin-stats';
 import { createAdminController } from './admin.controller';
 import { adminRouteTable, type AdminHandler } from './admin.routes';
 import { AdminService } from './admin.service';
+import { AdminAuditLog } from './admin-audit';
+import type { AdminAuditRepository } from './admin.ports';
 
 export interface AdminModule {
   service: AdminService;
   /** /v1/admin (admin.routes.ts), every path beneath it behind the X-API-Key check. */
   routes: BoundTable<AdminHandler>;
+  /** Deletes audit entries older than `cutoff` (the periodic sweep). */
+  sweep(cutoff: Date): Promise<number>;
   close(): void;
 }
 
@@ -22,6 +26,7 @@ export function createAdminModule(deps: {
   /** ADMIN_API_KEYS; none turns the admin API off (403). */
   keys: string[];
   store: Pick<AuthRepositories, 'users' | 'sessions'>;
+  audit: AdminAuditRepository;
   ipRules: IpRuleService;
   suppressions: SuppressionService;
   deliveries: DeliveryService;
@@ -32,6 +37,7 @@ export function createAdminModule(deps: {
   emailHash: (email: string) => string;
 }): AdminModule {
   const { store, clock, logger, metrics } = deps;
+  const auditLog = new AdminAuditLog({ repo: deps.audit, clock, logger });
   const service = new AdminService({
     store,
     ipRules: deps.ipRules,
@@ -43,10 +49,20 @@ export function createAdminModule(deps: {
     logger,
     metrics,
     emailHash: deps.emailHash,
+    auditLog,
   });
   const bind = {
     ...createAdminController({ admin: service }),
-    adminAuth: adminAuth({ keys: deps.keys, logger }),
+    adminAuth: adminAuth({
+      keys: deps.keys,
+      logger,
+      record: (actor, entry) => auditLog.record(actor, entry),
+    }),
   };
-  return { service, routes: { table: adminRouteTable, bind }, close: () => undefined };
+  return {
+    service,
+    routes: { table: adminRouteTable, bind },
+    sweep: (cutoff) => auditLog.sweep(cutoff),
+    close: () => undefined,
+  };
 }

@@ -76,6 +76,30 @@ export const suppressionPageResponse = Joi.object({
   nextCursor,
 }).id('SuppressionPage');
 
+export const auditEntryResponse = Joi.object({
+  id: Joi.string().guid().required(),
+  at: dateTime.required(),
+  keyId: Joi.string()
+    .allow(null)
+    .required()
+    .description("The key's id: the first 8 hex digits of its SHA-256"),
+  action: Joi.string().required(),
+  target: Joi.string()
+    .allow(null)
+    .required()
+    .description('A user id, an IP rule id or an email hash; never an address'),
+  requestId: Joi.string().allow(null).required(),
+  outcome: Joi.string()
+    .valid('success', 'unchanged', 'not_found', 'failed', 'refused', 'unauthorized')
+    .required(),
+  details: Joi.object().unknown().required(),
+}).id('AdminAuditEntry');
+
+export const auditPageResponse = Joi.object({
+  data: Joi.array().items(auditEntryResponse).required(),
+  nextCursor,
+}).id('AdminAuditPage');
+
 const deliveryEvent = Joi.object({
   provider: Joi.string().required(),
   type: Joi.string().required(),

@@ -3,6 +3,7 @@ import { problem } from '../../platform/http/openapi';
 import type { ResponseSpec, RouteSpec, RouteTable } from '../../platform/http/route-table';
 import {
   adminStatsResponse,
+  auditPageResponse,
   adminUserDetailResponse,
   deliveryReportResponse,
   ipRuleListResponse,
@@ -14,6 +15,7 @@ import {
 } from './admin.responses';
 import {
   adminEmail,
+  auditQuery,
   emptyBody,
   ipRuleBody,
   limitQuery,
@@ -147,6 +149,13 @@ export const adminRouteTable: RouteTable<AdminHandler> = {
         ...errors,
       },
       handler: 'removeSuppression',
+    }),
+    op('get', '/audit', 'adminListAudit', 'The audit log of admin actions, newest first', {
+      description:
+        'Every mutating admin action and every refused admin request, with the key id (never the key) and the outcome; emails appear only as their hash.',
+      request: { query: auditQuery },
+      responses: { '200': ok('A page of entries', auditPageResponse), '400': bodyErrors['400'], ...errors },
+      handler: 'listAudit',
     }),
     op(
       'get',

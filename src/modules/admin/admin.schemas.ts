@@ -32,6 +32,17 @@ export const pageQuery = Joi.object({ limit, cursor });
 
 export const limitQuery = Joi.object({ limit });
 
+/** The audit list: a page, optionally one action (`admin.user.deleted`, `admin.auth.failed`, …). */
+export const auditQuery = Joi.object({
+  limit,
+  cursor,
+  action: Joi.string()
+    .max(64)
+    .pattern(/^admin(\.[a-z_]+)+$/)
+    .description('Only entries of this action, such as admin.user.deleted')
+    .messages({ 'string.pattern.base': 'must be an admin action such as admin.user.deleted' }),
+});
+
 /** Each `.id()` names the schema's component in the OpenAPI document. */
 export const ipRuleBody = Joi.object({
   cidr: Joi.string()

@@ -1,8 +1,8 @@
 import type { Logger } from 'winston';
-import { AppError } from '../../platform/errors/app-error';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
-import { decodeCursor, encodeCursor } from '../../platform/cursor';
+import { encodeCursor } from '../../platform/cursor';
+import { idPosition } from './admin-cursors';
 import type { AuthRepositories, User } from '../auth';
 import type {
   DeliveryReport,
@@ -13,6 +13,7 @@ import type {
 } from '../email';
 import type { IpRule, IpRuleInput, IpRuleService } from '../ip-rules';
 import type { AdminStats } from './admin-stats';
+import type { AdminAuditLog, AuditPage } from './admin-audit';
 
 /** Who acts: the key's id and the request id (never the key itself). */
 export interface AdminActor {
@@ -30,16 +31,8 @@ const SESSION_PAGE = 500;
 
 const cursorAfter = (u: User) => encodeCursor(u.createdAt, u.id);
 
-const badCursor = () =>
-  new AppError('invalid_request', {
-    fields: [{ field: 'cursor', message: 'is not a cursor this API returned' }],
-  });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 function userPosition(cursor: string): { createdAt: Date; id: string } {
-  const position = decodeCursor(cursor, (id) => UUID.test(id));
-  if (!position) throw badCursor();
+  const position = idPosition(cursor);
   return { createdAt: position.createdAt, id: position.key };
 }
 
@@ -62,6 +55,7 @@ export class AdminService {
       logger: Logger;
       metrics: Metrics;
       emailHash: (email: string) => string;
+      auditLog: AdminAuditLog;
     },
   ) {}
 
@@ -94,22 +88,26 @@ export class AdminService {
 
   /** Revokes every session of the user at once; undefined when the user does not exist. */
   async revokeSessions(actor: AdminActor, userId: string): Promise<number | undefined> {
-    const user = await this.deps.store.users.findById(userId);
-    if (!user) {
-      this.audit(actor, 'admin.user.sessions_revoked', { userId, found: false });
-      return undefined;
-    }
-    const revoked = await this.revokeAll(userId);
-    this.audit(actor, 'admin.user.sessions_revoked', { userId, found: true, revoked });
-    return revoked;
+    return this.deps.auditLog.around(actor, 'admin.user.sessions_revoked', userId, async () => {
+      const user = await this.deps.store.users.findById(userId);
+      if (!user) {
+        this.audit(actor, 'admin.user.sessions_revoked', { userId, found: false });
+        return { result: undefined, outcome: 'not_found' };
+      }
+      const revoked = await this.revokeAll(userId);
+      this.audit(actor, 'admin.user.sessions_revoked', { userId, found: true, revoked });
+      return { result: revoked, outcome: 'success', details: { revoked } };
+    });
   }
 
   /** Deletes the user; their sessions and refresh tokens go with them (ON DELETE CASCADE). */
   async deleteUser(actor: AdminActor, userId: string): Promise<boolean> {
-    const deleted = await this.deps.store.users.delete(userId);
-    if (deleted) await this.deps.onUserChanged(userId);
-    this.audit(actor, 'admin.user.deleted', { userId, found: deleted });
-    return deleted;
+    return this.deps.auditLog.around(actor, 'admin.user.deleted', userId, async () => {
+      const deleted = await this.deps.store.users.delete(userId);
+      if (deleted) await this.deps.onUserChanged(userId);
+      this.audit(actor, 'admin.user.deleted', { userId, found: deleted });
+      return { result: deleted, outcome: deleted ? 'success' : 'not_found' };
+    });
   }
 
   async stats(actor: AdminActor): Promise<AdminStats> {
@@ -125,20 +123,36 @@ export class AdminService {
   }
 
   async createIpRule(actor: AdminActor, input: IpRuleInput): Promise<{ rule: IpRule; created: boolean }> {
-    const result = await this.deps.ipRules.create(input, actor.ip);
-    this.audit(actor, 'admin.ip_rule.created', {
-      ruleId: result.rule.id,
-      cidr: result.rule.cidr,
-      action: result.rule.action,
-      created: result.created,
-    });
-    return result;
+    const asked = { cidr: input.cidr, action: input.action };
+    return this.deps.auditLog.around(
+      actor,
+      'admin.ip_rule.created',
+      null,
+      async () => {
+        const result = await this.deps.ipRules.create(input, actor.ip);
+        this.audit(actor, 'admin.ip_rule.created', {
+          ruleId: result.rule.id,
+          cidr: result.rule.cidr,
+          action: result.rule.action,
+          created: result.created,
+        });
+        return {
+          result,
+          outcome: result.created ? 'success' : 'unchanged',
+          target: result.rule.id,
+          details: { cidr: result.rule.cidr, action: result.rule.action },
+        };
+      },
+      asked,
+    );
   }
 
   async deleteIpRule(actor: AdminActor, id: string): Promise<boolean> {
-    const deleted = await this.deps.ipRules.delete(id);
-    this.audit(actor, 'admin.ip_rule.deleted', { ruleId: id, found: deleted });
-    return deleted;
+    return this.deps.auditLog.around(actor, 'admin.ip_rule.deleted', id, async () => {
+      const deleted = await this.deps.ipRules.delete(id);
+      this.audit(actor, 'admin.ip_rule.deleted', { ruleId: id, found: deleted });
+      return { result: deleted, outcome: deleted ? 'success' : 'not_found' };
+    });
   }
 
   async listSuppressions(
@@ -155,28 +169,40 @@ export class AdminService {
     actor: AdminActor,
     email: string,
   ): Promise<{ suppression: Suppression; created: boolean }> {
-    const result = await this.deps.suppressions.add(email, {
-      reason: 'manual',
-      source: 'admin',
-      requestId: actor.requestId,
+    const emailHash = this.deps.emailHash(email);
+    return this.deps.auditLog.around(actor, 'admin.suppression.added', emailHash, async () => {
+      const result = await this.deps.suppressions.add(email, {
+        reason: 'manual',
+        source: 'admin',
+        requestId: actor.requestId,
+      });
+      this.audit(actor, 'admin.suppression.added', { emailHash, created: result.created });
+      return { result, outcome: result.created ? 'success' : 'unchanged' };
     });
-    this.audit(actor, 'admin.suppression.added', {
-      emailHash: this.deps.emailHash(email),
-      created: result.created,
-    });
-    return result;
   }
 
   /** `email` is canonical (validated by the route). */
   async removeSuppression(actor: AdminActor, email: string): Promise<boolean> {
-    const removed = await this.deps.suppressions.remove(email, { requestId: actor.requestId });
-    this.audit(actor, 'admin.suppression.removed', { emailHash: this.deps.emailHash(email), found: removed });
-    return removed;
+    const emailHash = this.deps.emailHash(email);
+    return this.deps.auditLog.around(actor, 'admin.suppression.removed', emailHash, async () => {
+      const removed = await this.deps.suppressions.remove(email, { requestId: actor.requestId });
+      this.audit(actor, 'admin.suppression.removed', { emailHash, found: removed });
+      return { result: removed, outcome: removed ? 'success' : 'not_found' };
+    });
   }
 
   async messagesFor(actor: AdminActor, email: string, limit: number): Promise<DeliveryReport> {
     this.audit(actor, 'admin.email_messages.viewed', { emailHash: this.deps.emailHash(email) });
     return this.deps.deliveries.recentMessagesFor(email, limit);
+  }
+
+  /** The audit log of admin actions, newest first (the listing itself is a log line only). */
+  async listAudit(
+    actor: AdminActor,
+    query: { limit: number; cursor?: string; action?: string },
+  ): Promise<AuditPage> {
+    this.audit(actor, 'admin.audit.listed', query.action ? { action: query.action } : {});
+    return this.deps.auditLog.list(query);
   }
 
   /** Active sessions of a user, counted a page at a time so thousands of sessions are still read whole. */

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
+import { adminAuditSchema } from './mongo-audit-model';
 
 /**
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
@@ -209,6 +210,7 @@ export const schemas = {
   emailEvents,
   webhookTokens,
   ipRules,
+  adminAudit: adminAuditSchema(options('adminauditlog')),
 } as const;
 
 export type CollectionKey = keyof typeof schemas;

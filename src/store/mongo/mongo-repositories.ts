@@ -1,4 +1,5 @@
 import type { Repositories } from '../store';
+import { createMongoAdminAuditRepository } from '../../modules/admin/repositories/mongo/audit.repository';
 import { createMongoIpRuleRepository } from '../../modules/ip-rules/repositories/mongo/ip-rule.repository';
 import {
   createMongoEmailEventRepository,
@@ -23,5 +24,6 @@ export function createMongoRepositories(ops: MongoOps): Repositories {
     emailEvents: guardRepository('emailEvents', createMongoEmailEventRepository(ops)),
     webhookTokens: guardRepository('webhookTokens', createMongoWebhookTokenRepository(ops)),
     ipRules: guardRepository('ipRules', createMongoIpRuleRepository(ops)),
+    adminAudit: guardRepository('adminAudit', createMongoAdminAuditRepository(ops)),
   };
 }

@@ -1,4 +1,5 @@
 import type { Repositories, Store } from '../store';
+import { createSqlAdminAuditRepository } from '../../modules/admin/repositories/sql/audit.repository';
 import {
   createSqlEmailEventRepository,
   createSqlEmailMessageRepository,
@@ -31,6 +32,7 @@ function repositories(db: Queryable): Repositories {
     emailEvents: createSqlEmailEventRepository(db),
     webhookTokens: createSqlWebhookTokenRepository(db),
     ipRules: createSqlIpRuleRepository(db),
+    adminAudit: createSqlAdminAuditRepository(db),
   };
 }
 

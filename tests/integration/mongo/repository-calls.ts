@@ -160,6 +160,29 @@ export const repositoryCalls: {
     create: [[{ cidr: '203.0.113.0/24', action: 'deny', note: 'abuse', createdAt: now }]],
     delete: [['rule-1']],
   },
+  adminAudit: {
+    record: [
+      [
+        {
+          id: 'entry-1',
+          at: now,
+          keyId: 'ab12cd34',
+          action: 'admin.user.deleted',
+          target: 'user-1',
+          requestId: 'request-1',
+          outcome: 'success',
+          details: {},
+        },
+      ],
+    ],
+    list: [
+      [{ limit: 20 }],
+      [{ limit: 20, before: { at: now, id: 'entry-1' } }],
+      [{ limit: 20, action: 'admin.user.deleted' }],
+      [{ limit: 20, before: { at: now, id: 'entry-1' }, action: 'admin.user.deleted' }],
+    ],
+    deleteBefore: [[now]],
+  },
 };
 
 /** Before the recorder's documents expire: its code is live, its session current. */

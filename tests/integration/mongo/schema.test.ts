@@ -49,6 +49,7 @@ describe('MongoDB collections', () => {
       emailEvents: 'emailevents',
       webhookTokens: 'webhooktokens',
       ipRules: 'iprules',
+      adminAudit: 'adminauditlog',
     });
   });
 
@@ -182,7 +183,14 @@ describe('queries and indexes', () => {
   it('when a whole collection is read or counted, then it is in index order or by a hinted index, with a limit for pages', () => {
     const scans = recorded.filter(({ call }) => call.filter && Object.keys(call.filter).length === 0);
     expect(scans.map(({ by }) => by).sort()).toEqual(
-      ['ipRules.list', 'sessions.count', 'suppressions.list', 'users.count', 'users.list'].sort(),
+      [
+        'adminAudit.list',
+        'ipRules.list',
+        'sessions.count',
+        'suppressions.list',
+        'users.count',
+        'users.list',
+      ].sort(),
     );
     for (const { by, call } of scans) {
       expect({ by, ordered: Boolean(call.sort || call.hint) }).toEqual({ by, ordered: true });

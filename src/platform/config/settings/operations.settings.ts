@@ -29,6 +29,17 @@ export const operationsSettings = {
         'Comma-separated admin API keys for X-API-Key: key or sha256:<hex>, then optional ;scopes=read|write and ;cidr=10.0.0.0/8|… (docs/admin.md); production needs 32+ random characters',
       ),
   ),
+  ADMIN_AUDIT_RETENTION_DAYS: value(
+    'adminAuditRetentionDays',
+    Joi.number()
+      .integer()
+      .min(1)
+      .max(3650)
+      .default(365)
+      .description(
+        'Days the admin audit log (GET /v1/admin/audit) keeps an entry before the sweep deletes it',
+      ),
+  ),
   IP_DENYLIST: list(
     'ipRules.deny',
     Joi.string()
