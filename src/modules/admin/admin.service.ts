@@ -39,7 +39,8 @@ function userPosition(cursor: string): { createdAt: Date; id: string } {
 /**
  * The administrative operations behind /v1/admin. Every call, read or write, is written to
  * the audit log as an `admin.*` event with the request id and the key id; emails appear only
- * as their keyed hash.
+ * as their keyed hash. Each mutating call is also recorded in the database's audit log
+ * (`auditLog.around`: its outcome, or `failed` with the error's code).
  */
 export class AdminService {
   constructor(
