@@ -161,25 +161,12 @@ export const repositoryCalls: {
     delete: [['rule-1']],
   },
   adminAudit: {
-    record: [
-      [
-        {
-          id: 'entry-1',
-          at: now,
-          keyId: 'ab12cd34',
-          action: 'admin.user.deleted',
-          target: 'user-1',
-          requestId: 'request-1',
-          outcome: 'success',
-          details: {},
-        },
-      ],
-    ],
+    record: [[{ id: 'e-1', at: now, action: 'admin.user.deleted', outcome: 'success', details: {} }]],
     list: [
-      [{ limit: 20 }],
-      [{ limit: 20, before: { at: now, id: 'entry-1' } }],
-      [{ limit: 20, action: 'admin.user.deleted' }],
-      [{ limit: 20, before: { at: now, id: 'entry-1' }, action: 'admin.user.deleted' }],
+      [{ limit: 2 }],
+      [{ limit: 2, action: 'a' }],
+      [{ limit: 2, before: { at: now, id: 'e-1' } }],
+      [{ limit: 2, before: { at: now, id: 'e-1' }, action: 'a' }],
     ],
     deleteBefore: [[now]],
   },
