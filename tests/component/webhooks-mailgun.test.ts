@@ -1,23 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { UnavailableError } from '../../src/platform/errors/app-error';
-import { readMailgunEvent } from '../../src/modules/email/webhooks/mailgun.webhook';
-import { createTestPglite } from '../helpers/pglite';
-import { createSqlStore } from '../../src/store/sql/sql-store';
-import type { OutgoingEmail } from '../../src/modules/email/email.ports';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
-import { RecordingMailer } from '../helpers/recording-mailer';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-
-const PATH = '/v1/webhooks/mailgun';
-const SIGNING_KEY = 'mailgun-signing-key-for-tests-0123456789';
-
-/** Records like RecordingMailer, but answers as Mailgun does: a Message-Id. */
-class MailgunLikeMailer extends RecordingMailer {
-  override async send(message: OutgoingEmail) {
-    await super.send(message);
-    return { messageId: `2024.${this.sent.length}.ABC@mg.example.com`, provider: 'mailgun' };
-  }
-}
+import { MailgunLikeMailer, PATH, SIGNING_KEY } from './webhooks-mailgun-fixtures';
 
 describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
   const mailer = new MailgunLikeMailer();
@@ -195,94 +179,5 @@ describe('POST /v1/webhooks/mailgun (HMAC-signed webhooks)', () => {
       expect((await post(replay)).status).toBe(401);
       expect(t.logs.filter((l) => l.event === 'webhook.refused').pop()).toMatchObject({ reason: 'replayed' });
     });
-  });
-});
-
-describe('POST /v1/webhooks/mailgun when storage fails', () => {
-  it("when the database is unavailable, then 503 with nothing applied, and Mailgun's retry of the same request is applied once", async () => {
-    const real = createSqlStore(await createTestPglite());
-    let failNext = false;
-    const store = {
-      ...real,
-      transaction: <T>(work: Parameters<typeof real.transaction<T>>[0]) => {
-        if (failNext) {
-          failNext = false;
-          return Promise.reject(new UnavailableError('database unavailable'));
-        }
-        return real.transaction(work);
-      },
-    };
-    const t = await createTestApp({
-      env: { MAILGUN_WEBHOOK_SIGNING_KEY: SIGNING_KEY },
-      overrides: { store, mailer: new MailgunLikeMailer() },
-    });
-    try {
-      expect((await t.http.post('/v1/otp/request').send({ email: 'retry@example.com' })).status).toBe(202);
-      await t.container.queue.drain();
-      const [sent] = (await t.container.deliveries.recentMessagesFor('retry@example.com')).messages;
-      const timestamp = String(Math.floor(t.clock.now().getTime() / 1000));
-      const token = randomBytes(25).toString('hex');
-      const signature = createHmac('sha256', SIGNING_KEY)
-        .update(timestamp + token)
-        .digest('hex');
-      const payload = JSON.stringify({
-        signature: { timestamp, token, signature },
-        'event-data': {
-          id: 'mgev-retry',
-          event: 'complained',
-          recipient: 'retry@example.com',
-          timestamp: Number(timestamp),
-          message: { headers: { 'message-id': sent.providerMessageId } },
-        },
-      });
-      const post = () => t.http.post(PATH).set('Content-Type', 'application/json').send(payload);
-
-      failNext = true;
-      const first = await post();
-      expect(first.status).toBe(503);
-      expect(first.headers['retry-after']).toBeDefined();
-      expect(await t.container.suppressions.isSuppressed('retry@example.com')).toBe(false);
-
-      expect((await post()).status).toBe(204);
-      expect(await t.container.suppressions.isSuppressed('retry@example.com')).toBe(true);
-      // Now that it was applied, the same token is a replay.
-      expect((await post()).status).toBe(401);
-    } finally {
-      await t.close();
-    }
-  });
-});
-
-describe('Mailgun event mapping', () => {
-  const at = new Date('2026-01-01T00:00:00Z');
-  it.each([
-    [{ event: 'accepted' }, 'accepted', undefined],
-    [{ event: 'delivered' }, 'delivered', undefined],
-    [{ event: 'failed', severity: 'temporary' }, 'deferred', undefined],
-    [{ event: 'failed', severity: 'permanent' }, 'bounce', 'bounce'],
-    [{ event: 'rejected' }, 'dropped', undefined],
-    [{ event: 'opened' }, 'open', undefined],
-    [{ event: 'clicked' }, 'click', undefined],
-    [{ event: 'complained' }, 'complaint', 'complaint'],
-    [{ event: 'unsubscribed' }, 'unsubscribe', undefined],
-    [{ event: 'list_member_uploaded' }, 'other', undefined],
-  ])('when Mailgun reports %j, then the type is %s and the suppression %s', (fields, type, suppress) => {
-    const e = readMailgunEvent({ id: 'ev', recipient: 'a@example.com', ...fields }, at);
-    expect(e).toMatchObject({ provider: 'mailgun', providerEventId: 'ev', type, occurredAt: at });
-    expect(e.suppress).toBe(suppress);
-  });
-
-  it('when the message id comes in angle brackets, then they are dropped to match what the send returned', () => {
-    const e = readMailgunEvent(
-      {
-        id: 'ev',
-        event: 'delivered',
-        timestamp: 1767225600.5,
-        message: { headers: { 'message-id': '<abc@mg.example.com>' } },
-      },
-      at,
-    );
-    expect(e.providerMessageId).toBe('abc@mg.example.com');
-    expect(e.occurredAt.toISOString()).toBe('2026-01-01T00:00:00.500Z');
   });
 });
