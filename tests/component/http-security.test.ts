@@ -1,27 +1,13 @@
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
-import { TEST_SECRET, createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+import { expectSecurityHeaders, UUID } from './http-security-fixtures';
 
-/** SECURITY 35, 38, 39, 54: headers on every answer, request ids, CORS allowlist, verbs, no stacks. */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const LEAKS = /\bat \S+ \(|node_modules|\/src\/|\.ts:\d|SELECT|boom|stack/i;
-
-function expectSecurityHeaders(res: Response) {
-  const h = res.headers;
-  expect(h['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
-  expect(h['x-content-type-options']).toBe('nosniff');
-  const csp = (h['content-security-policy'] ?? '').split(';').map((d) => d.trim());
-  expect(csp.sort()).toEqual(["base-uri 'none'", "default-src 'none'", "frame-ancestors 'none'"]);
-  expect(h['referrer-policy']).toBe('no-referrer');
-  expect(h['x-frame-options']).toBe('DENY');
-  expect(h['cache-control']).toBe('no-store');
-  expect(h['x-powered-by']).toBeUndefined();
-  expect(h['x-request-id']).toMatch(UUID);
-  if (res.text) expect(h['content-type']).toMatch(/^application\/(problem\+)?json; charset=utf-8$/);
-  if (res.status >= 400) expect(res.body.requestId).toBe(h['x-request-id']);
-}
+/**
+ * SECURITY 35, 38, 39, 54 under default settings: headers on every answer, request ids, CORS
+ * allowlist, verbs. Production settings (no stacks) and gzip: http-security-production.test.ts.
+ */
 
 describe('HTTP security (default settings)', () => {
   let t: TestApp;
@@ -196,96 +182,5 @@ describe('HTTP security (default settings)', () => {
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 404, code: 'not_found' });
-  });
-});
-
-describe('HTTP security (production settings)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({
-      env: {
-        NODE_ENV: 'production',
-        SESSION_SECRET: TEST_SECRET,
-        ALLOW_EMBEDDED_DATABASE: 'true',
-        SMTP_HOST: '127.0.0.1',
-        METRICS_TOKEN: 'metrics-token-0123456789abcdef',
-        CORS_ORIGIN: 'https://app.example.com,https://admin.example.com',
-        RATE_LIMIT_MAX_REQUESTS: '8',
-      },
-      overrides: {
-        suppressions: {
-          isSuppressed: async (email) => {
-            if (email.startsWith('explode')) throw new Error('boom: SELECT * FROM users at /src/x.ts:1');
-            return false;
-          },
-        },
-      },
-    });
-  });
-  afterAll(async () => t.close());
-
-  it('when a request fails unexpectedly in production, then a bare 500 problem with no stack, and the cause is logged', async () => {
-    const res = await t.http.post('/v1/otp/request').send({ email: 'explode@example.com' });
-
-    expect(res.status).toBe(500);
-    expectSecurityHeaders(res);
-    expect(Object.keys(res.body).sort()).toEqual(['code', 'requestId', 'status', 'title', 'type']);
-    expect(res.body.code).toBe('internal_error');
-    expect(res.text).not.toMatch(LEAKS);
-    expect(t.logs).toContainEqual(
-      expect.objectContaining({ message: 'unhandled error', requestId: res.body.requestId }),
-    );
-  });
-
-  it('when a body is malformed in production, then the 400 has no parser text', async () => {
-    const res = await t.http
-      .post('/v1/otp/verify')
-      .type('json')
-      .send('{"email": "a@example.com", "code": 0x1}');
-
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('invalid_json');
-    expect(res.text).not.toMatch(/Unexpected|position|0x1|in JSON/);
-    expect(res.text).not.toMatch(LEAKS);
-  });
-
-  it.each([
-    ['https://app.example.com', true],
-    ['https://admin.example.com', true],
-    ['https://app.example.com.evil.test', false],
-    ['https://evilapp.example.com', false],
-    ['http://app.example.com', false],
-    ['null', false],
-  ])('when %s calls a configured allowlist, then it is echoed only if listed', async (origin, listed) => {
-    const res = await t.http.get('/health/live').set('Origin', origin);
-
-    expect(res.headers['access-control-allow-origin']).toBe(listed ? origin : undefined);
-    expect(res.headers['access-control-allow-origin']).not.toBe('*');
-    if (listed) expect(res.headers['vary']).toMatch(/\bOrigin\b/);
-  });
-
-  it('when the general limit is spent, then the 429 carries the security headers too', async () => {
-    let res: Response | undefined;
-    for (let i = 0; i < 10 && res?.status !== 429; i++) res = await t.http.get('/v1/nothing-here');
-
-    expect(res?.status).toBe(429);
-    expect(res?.headers['retry-after']).toMatch(/^\d+$/);
-    expectSecurityHeaders(res as Response);
-  });
-});
-
-describe('gzip compression', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => t.close());
-
-  it('when a client accepts gzip, then large documents are compressed and small API answers are not', async () => {
-    const doc = await t.http.get('/v1/openapi.json').set('Accept-Encoding', 'gzip');
-    expect(doc.headers['content-encoding']).toBe('gzip');
-    expect(doc.body.openapi).toBe('3.1.0');
-    const live = await t.http.get('/health/live').set('Accept-Encoding', 'gzip');
-    expect(live.headers['content-encoding']).toBeUndefined();
   });
 });
