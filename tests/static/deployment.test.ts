@@ -5,7 +5,8 @@
  * every way of starting node uses the same V8 flags and fits its memory limit, the probes hit
  * the real health endpoints, the shipped example settings are refused by production's config
  * validation until their placeholders are replaced (operational-scripts.test.ts runs the
- * scripts). Checks that only restated a file's text are left out.
+ * scripts). Checks that only restated a file's text are left out. docker-compose.yml's services:
+ * compose-deployment.test.ts; the CI workflow: ci-workflow.test.ts.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,13 +18,9 @@ import {
   k8s,
   npmScripts,
   HEAP_FLAGS,
-  serviceEnv,
-  dependsOn,
-  hasHealthcheck,
   parseDockerfile,
   finalStageUser,
   isNonRootUser,
-  runSteps,
   containersOf,
 } from './deployment-files';
 
@@ -203,75 +200,5 @@ describe('deploy/k8s', () => {
       expect(existsSync(join(root, 'deploy', 'k8s', file))).toBe(true);
     }
     expect(kustomization.resources).not.toContain('secret.example.yaml');
-  });
-});
-
-// ---------------------------------------------------------------- docker-compose
-
-describe('docker-compose.yml', () => {
-  it('when the api and worker start, then they wait for a healthy mongo and redis, and every service has a healthcheck', () => {
-    for (const name of ['api', 'worker']) {
-      expect(dependsOn(services[name])).toMatchObject({ mongo: 'service_healthy', redis: 'service_healthy' });
-    }
-    const without = Object.entries(services)
-      .filter(([, service]) => !hasHealthcheck(service))
-      .map(([name]) => name);
-    expect(without).toEqual([]);
-  });
-
-  it('when the checks see a broken compose file, then they report it', () => {
-    expect(dependsOn({ depends_on: ['mongo'] }).mongo).toBe('service_started');
-    expect(hasHealthcheck({ healthcheck: { disable: true } })).toBe(false);
-    expect(hasHealthcheck({ healthcheck: { test: ['NONE'] } })).toBe(false);
-    expect(hasHealthcheck({})).toBe(false);
-  });
-
-  it('when the mail catcher is published, then only on the loopback interface (its inbox holds every code)', () => {
-    expect(services.mailpit.ports.map(String)).toContain('127.0.0.1:8025:8025');
-    expect(services.mailpit.ports.map(String).filter((p: string) => !p.startsWith('127.0.0.1:'))).toEqual([]);
-  });
-
-  it('when the api uses MongoDB, then its URL names the replica set mongo runs (transactions need one)', () => {
-    const url = new URL(serviceEnv(services.api).DATABASE_URL);
-    expect(url.hostname).toBe('mongo');
-    const command: string[] = [].concat(services.mongo.command);
-    expect(command[command.indexOf('--replSet') + 1]).toBe(url.searchParams.get('replicaSet'));
-  });
-
-  it('when .env.docker is copied from the example unchanged, then the production api refuses to start; with real secrets it starts', () => {
-    const env = serviceEnv(services.api);
-    expect(env.NODE_ENV).toBe('production');
-    expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(/SESSION_SECRET/);
-    expect(() => loadConfig(env)).toThrow(/METRICS_TOKEN/);
-    const real = {
-      ...env,
-      SESSION_SECRET: 'f'.repeat(24) + '0123456789abcdef0123456789abcdef0123456789',
-      METRICS_TOKEN: 'metrics-0123456789abcdef',
-      ADMIN_API_KEYS: 'admin-0123456789abcdef0123456789',
-    };
-    expect(loadConfig(real).env).toBe('production');
-  });
-});
-
-// ---------------------------------------------------------------- CI workflow
-
-describe('.github/workflows/ci.yml', () => {
-  const workflow = readYaml('.github/workflows/ci.yml');
-  const jobs = workflow.jobs as Record<string, any>;
-  const testJob = Object.values(jobs).find((job) => job.services?.redis && job.services?.postgres);
-
-  it('when the image is built, then it needs the tests and pushes to GHCR only on main', () => {
-    const image = jobs.image;
-    expect([].concat(image.needs)).toContain('test');
-    const build = image.steps.find((s: any) => String(s.uses).startsWith('docker/build-push-action@'));
-    expect(String(build.with.push)).toMatch(/PUSH/);
-    expect(String(image.env.PUSH)).toContain("github.ref == 'refs/heads/main'");
-  });
-
-  it('when the tests run, then the production dependencies are audited for high-severity advisories', () => {
-    const audit = runSteps(testJob).find((r) => /^npm audit\b/.test(r));
-    expect(audit).toMatch(/--omit=dev/);
-    expect(audit).toMatch(/--audit-level=high/);
   });
 });
