@@ -5,8 +5,9 @@ import { adminAuditSchema } from './mongo-audit-model';
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
  * plus `otplocks` for the per-email lock SQL takes with an advisory lock. Every index is
  * declared here and nowhere else: `migrate()` (outside production) and
- * `npm run db:indexes` (at deploy time) create exactly these, and tests/integration/mongo/schema.test.ts
- * holds them to the table of docs/mongodb.md and to the filters the repositories build.
+ * `npm run db:indexes` (at deploy time) create exactly these; tests/integration/mongo/schema.test.ts
+ * holds them to the table of docs/mongodb.md and query-indexes.test.ts to the filters the
+ * repositories build.
  */
 
 /** Codes are kept an hour past expiry: the hourly send caps count them (see docs/mongodb.md). */
