@@ -56,12 +56,15 @@ async function run<C>(steps: BootSteps<C>): Promise<void> {
     console.error(refusal);
     process.exit(EX_CONFIG);
   }
-  const running = await steps.start(config);
-  const { logger, lines } = running;
+  // Listening for signals before the start: a SIGTERM while it runs (the process may already
+  // be working, e.g. a worker taking jobs) still stops it gracefully once it has started.
   let stopping = false;
+  const started = steps.start(config);
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const running = await started;
+    const { logger, lines } = running;
     logger.info(lines.stopping.message, { event: lines.stopping.event, signal });
     await running.stop();
     logger.info(lines.stopped.message, { event: lines.stopped.event });
@@ -69,6 +72,7 @@ async function run<C>(steps: BootSteps<C>): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  const { logger } = await started;
   process.on('uncaughtException', (err) => {
     logger.error('uncaught exception', { error: err.message, stack: err.stack });
     process.exit(1);
