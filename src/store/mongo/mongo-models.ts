@@ -186,6 +186,16 @@ emailEvents.index({ occurredAt: 1 });
 const webhookTokens = new Schema({ _id: requiredString, expiresAt: requiredDate }, options('webhooktokens'));
 webhookTokens.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
+// Devices each user signed in from (`<userId>:<fingerprint>`, removed with the user), and the
+// used links of the new-sign-in email (the unique _id refuses a second use; TTL at expiry).
+const knownDevices = new Schema(
+  { _id: requiredString, userId: requiredString, firstSeenAt: requiredDate, lastSeenAt: requiredDate },
+  options('knowndevices'),
+);
+knownDevices.index({ userId: 1 });
+const sessionLinks = new Schema({ _id: requiredString, expiresAt: requiredDate }, options('sessionlinks'));
+sessionLinks.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
 const ipRules = new Schema(
   {
     _id: requiredString,
@@ -210,6 +220,8 @@ export const schemas = {
   emailMessages,
   emailEvents,
   webhookTokens,
+  knownDevices,
+  sessionLinks,
   ipRules,
   adminAudit: adminAuditSchema(options('adminauditlog')),
 } as const;
