@@ -186,8 +186,7 @@ emailEvents.index({ occurredAt: 1 });
 const webhookTokens = new Schema({ _id: requiredString, expiresAt: requiredDate }, options('webhooktokens'));
 webhookTokens.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
-// Devices each user signed in from (`<userId>:<fingerprint>`, removed with the user), and the
-// used links of the new-sign-in email (the unique _id refuses a second use; TTL at expiry).
+// Known devices per user (removed with the user); used new-sign-in links (_id unique, TTL).
 const knownDevices = new Schema(
   { _id: requiredString, userId: requiredString, firstSeenAt: requiredDate, lastSeenAt: requiredDate },
   options('knowndevices'),
