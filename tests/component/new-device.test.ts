@@ -107,6 +107,7 @@ describeEachStorage<Storage>(['pglite', 'postgres'], 'new-sign-in email on %s', 
     const again = await t.http.post(link);
     expect(again.status).toBe(410);
     expectMatchesOpenApi(again, 'POST', '/v1/sessions/revoke-link');
+    expect(t.rawLogs.join('\n')).not.toContain(link.split('token=')[1].split('.')[1]);
   });
 
   it('when the link is tampered with, then GET and POST answer 404 and nothing is revoked; no token is 400', async () => {
