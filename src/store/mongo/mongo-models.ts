@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
 import { adminAuditSchema } from './mongo-audit-model';
+import { knownDeviceSchema, sessionLinkSchema } from './mongo-device-models';
 
 /**
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
@@ -186,15 +187,6 @@ emailEvents.index({ occurredAt: 1 });
 const webhookTokens = new Schema({ _id: requiredString, expiresAt: requiredDate }, options('webhooktokens'));
 webhookTokens.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
-// Known devices per user (removed with the user); used new-sign-in links (_id unique, TTL).
-const knownDevices = new Schema(
-  { _id: requiredString, userId: requiredString, firstSeenAt: requiredDate, lastSeenAt: requiredDate },
-  options('knowndevices'),
-);
-knownDevices.index({ userId: 1 });
-const sessionLinks = new Schema({ _id: requiredString, expiresAt: requiredDate }, options('sessionlinks'));
-sessionLinks.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
-
 const ipRules = new Schema(
   {
     _id: requiredString,
@@ -219,8 +211,8 @@ export const schemas = {
   emailMessages,
   emailEvents,
   webhookTokens,
-  knownDevices,
-  sessionLinks,
+  knownDevices: knownDeviceSchema(options('knowndevices')),
+  sessionLinks: sessionLinkSchema(options('sessionlinks')),
   ipRules,
   adminAudit: adminAuditSchema(options('adminauditlog')),
 } as const;
