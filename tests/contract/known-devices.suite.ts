@@ -18,6 +18,17 @@ export const knownDevicesSuite: ContractSuite = ({ test }) => {
       expect(await s.knownDevices.remember(other.id, a, now())).toEqual({ isNew: true, firstDevice: true });
     });
 
+    test('when devices are forgotten before a time, then only the ones not seen since are new again', async (s) => {
+      const user = await s.users.upsertOnLogin(uniqueEmail('device-old'), now());
+      const [old, recent] = [hex(16), hex(16)];
+      const longAgo = new Date(Date.UTC(1990, 0, 1));
+      await s.knownDevices.remember(user.id, old, longAgo);
+      await s.knownDevices.remember(user.id, recent, now());
+      expect(await s.knownDevices.forgetBefore(new Date(Date.UTC(1990, 0, 2)))).toBeGreaterThanOrEqual(1);
+      expect((await s.knownDevices.remember(user.id, old, now())).isNew).toBe(true);
+      expect((await s.knownDevices.remember(user.id, recent, now())).isNew).toBe(false);
+    });
+
     test('when a user is deleted, then their devices go with them', async (s) => {
       const email = uniqueEmail('device-gone');
       const user = await s.users.upsertOnLogin(email, now());

@@ -179,6 +179,8 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       await store.authFailures.deleteBefore(hourAgo);
       await store.sessions.deleteExpired(new Date(now.getTime() - 86_400_000));
       await store.sessionLinks.deleteExpired(now);
+      // A device unused for a year is new again: its next sign-in is told.
+      await store.knownDevices.forgetBefore(new Date(now.getTime() - 365 * 86_400_000));
     },
     close: () => cache?.close(),
   };

@@ -123,6 +123,8 @@ export interface KnownDeviceRepository {
    * `firstDevice`: the user had no known device at all (the account's first sign-in).
    */
   remember(userId: string, fingerprint: string, now: Date): Promise<{ isNew: boolean; firstDevice: boolean }>;
+  /** Forgets the devices not signed in from since `before` (the sweep: a year). */
+  forgetBefore(before: Date): Promise<number>;
 }
 
 /** The used single-use links of the new-sign-in email (each a random id inside the signed token). */

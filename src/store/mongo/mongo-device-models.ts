@@ -10,6 +10,7 @@ export function knownDeviceSchema(options: SchemaOptions): Schema {
     options,
   );
   schema.index({ userId: 1 });
+  schema.index({ lastSeenAt: 1 });
   return schema;
 }
 

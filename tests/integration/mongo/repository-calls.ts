@@ -112,6 +112,7 @@ export const repositoryCalls: {
   },
   knownDevices: {
     remember: [['user-1', 'ab'.repeat(16), now]],
+    forgetBefore: [[now]],
   },
   sessionLinks: {
     claim: [['link-1', later]],

@@ -16,6 +16,7 @@ CREATE TABLE known_devices (
   last_seen_at timestamptz NOT NULL,
   PRIMARY KEY (user_id, fingerprint)
 );
+CREATE INDEX known_devices_last_seen_at_idx ON known_devices (last_seen_at);
 CREATE TABLE session_link_uses (
   link_id text PRIMARY KEY,
   expires_at timestamptz NOT NULL

@@ -18,6 +18,9 @@ export function createMongoKnownDeviceRepository(ops: MongoOps): KnownDeviceRepo
       });
       return { isNew: upserted, firstDevice: others === 0 };
     },
+    async forgetBefore(before) {
+      return ops.deleteMany('knownDevices', { lastSeenAt: op({ $lt: before }) });
+    },
   };
 }
 

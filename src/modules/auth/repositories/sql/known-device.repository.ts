@@ -21,6 +21,10 @@ export function createSqlKnownDeviceRepository(db: Queryable): KnownDeviceReposi
       const row = rows[0];
       return { isNew: Boolean(row?.inserted), firstDevice: !row?.others };
     },
+    async forgetBefore(before) {
+      const rows = await db.query('DELETE FROM known_devices WHERE last_seen_at < $1 RETURNING 1', [before]);
+      return rows.length;
+    },
   };
 }
 
