@@ -1,5 +1,5 @@
 /**
- * Writes every email template in every locale to email-preview/<locale>[-guess-notice].html and .txt (or the
+ * Writes every email template in every locale to email-preview/<locale>[-guess-notice|-new-device].html and .txt (or the
  * folder given as the first argument), to open in a browser or paste into an email testing
  * tool, branded by the configured EMAIL_PRODUCT_NAME, EMAIL_PRIMARY_COLOR, EMAIL_LOGO_URL and
  * EMAIL_SUPPORT_ADDRESS (.env is read). Run with `npm run email:preview`.
@@ -8,6 +8,7 @@ import 'dotenv/config';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderGuessNotice } from '../src/modules/email/templates/guess-notice.template';
+import { renderNewDeviceEmail } from '../src/modules/email/templates/new-device.template';
 import { SUPPORTED_LOCALES, renderOtpEmail } from '../src/modules/email/templates/otp-email.template';
 import { loadConfig } from '../src/platform/config/config';
 
@@ -21,6 +22,15 @@ for (const locale of SUPPORTED_LOCALES) {
   const emails = {
     [locale]: renderOtpEmail({ code: '482913', expiresInMinutes: 10, locale, brand }),
     [`${locale}-guess-notice`]: renderGuessNotice({ locale, brand }),
+    [`${locale}-new-device`]: renderNewDeviceEmail({
+      locale,
+      brand,
+      browser: 'Firefox 133',
+      os: 'Windows 10',
+      network: '203.0.113.0/24',
+      signedInAt: '2030-01-02T03:04:05.000Z',
+      revokeUrl: 'http://localhost:5000/v1/sessions/revoke-link?token=preview.preview',
+    }),
   };
   for (const [name, email] of Object.entries(emails)) {
     const htmlPath = join(OUT_DIR, `${name}.html`);

@@ -9,6 +9,10 @@ const clientContext = (req: Request, res: Response): ClientContext => ({
   ip: req.ip ?? 'unknown',
   userAgent: req.get('user-agent'),
   acceptLanguage: req.get('accept-language'),
+  clientHints: ['sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform']
+    .map((h) => req.get(h) ?? '')
+    .join('|')
+    .slice(0, 512),
 });
 
 /** The identical body for every accepted request, whatever the address (no enumeration). */

@@ -19,6 +19,11 @@ import { captchaCheck } from './captcha';
 import type { CodeHasher } from './otp-code';
 import { OtpService, type SuppressionCheck } from './otp.service';
 import { createSessionCache } from './session-cache';
+import { deviceFingerprint } from './device';
+import { NewDeviceService } from './new-device.service';
+import { SessionLinks } from './session-link';
+import { createSessionLinkController } from './session-link.controller';
+import { deriveKey } from '../../platform/secrets';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 import { UserService } from './user.service';
@@ -38,7 +43,7 @@ export interface AuthModule {
 }
 
 export interface AuthModuleDeps {
-  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha'>;
+  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl'>;
   secret: string;
   hasher: CodeHasher;
   store: AuthStore;
@@ -76,12 +81,14 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       })
     : undefined;
   const tokens = new TokenService({ secret: deps.secret, ...config.tokens, clock });
+  const deviceKey = deriveKey(deps.secret, 'device-fingerprint');
   const sessions = new SessionService({
     store,
     tokens,
     clock,
     logger,
     metrics,
+    fingerprint: (ctx) => deviceFingerprint(deviceKey, ctx),
     policy: {
       idleHours: config.session.idleHours,
       absoluteDays: config.session.absoluteDays,
@@ -101,6 +108,15 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       metrics,
       logger,
     });
+  const newDevices = new NewDeviceService({
+    store,
+    sessions,
+    links: new SessionLinks(deriveKey(deps.secret, 'session-link')),
+    queue: deps.queue,
+    clock,
+    logger,
+    baseUrl: config.publicBaseUrl,
+  });
   const otp = new OtpService({
     store,
     queue: deps.queue,
@@ -113,6 +129,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     emailHash: deps.emailHash,
     suppressions: deps.suppressions,
     canSignUp: deps.canSignUp,
+    onSignedIn: (user, session, ctx) => newDevices.onSignedIn(user, session, ctx),
     ceilings: {
       codesSent: ceiling('codes_sent', config.otp.maxCodesPerHourGlobal),
       failedVerifies: ceiling('failed_verifies', config.otp.maxFailedPerHourGlobal),
@@ -147,6 +164,8 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       bind: {
         ...auth,
         ...account,
+        ...createSessionLinkController({ newDevices }),
+        linkLimiter: limiter('revoke-link', config.rateLimit.refreshPer5Min),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
         captcha,
@@ -159,6 +178,9 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       await store.otps.deleteStale(hourAgo);
       await store.authFailures.deleteBefore(hourAgo);
       await store.sessions.deleteExpired(new Date(now.getTime() - 86_400_000));
+      await store.sessionLinks.deleteExpired(now);
+      // A device unused for a year is new again: its next sign-in is told.
+      await store.knownDevices.forgetBefore(new Date(now.getTime() - 365 * 86_400_000));
     },
     close: () => cache?.close(),
   };

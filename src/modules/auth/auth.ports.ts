@@ -116,8 +116,28 @@ export interface RefreshTokenRepository {
   findChild(parentHash: string): Promise<RefreshTokenRecord | undefined>;
 }
 
+/** The devices (keyed fingerprints, device.ts) each user has signed in from. */
+export interface KnownDeviceRepository {
+  /**
+   * Records a sign-in from the device. `isNew`: the user had not signed in from it before;
+   * `firstDevice`: the user had no known device at all (the account's first sign-in).
+   */
+  remember(userId: string, fingerprint: string, now: Date): Promise<{ isNew: boolean; firstDevice: boolean }>;
+  /** Forgets the devices not signed in from since `before` (the sweep: a year). */
+  forgetBefore(before: Date): Promise<number>;
+}
+
+/** The used single-use links of the new-sign-in email (each a random id inside the signed token). */
+export interface SessionLinkRepository {
+  /** Records the link as used until `expiresAt`; false when it was used already. */
+  claim(linkId: string, expiresAt: Date): Promise<boolean>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
 /** The repositories of the login module, as one transaction sees them. */
 export interface AuthRepositories {
+  knownDevices: KnownDeviceRepository;
+  sessionLinks: SessionLinkRepository;
   users: UserRepository;
   otps: OtpRepository;
   authFailures: AuthFailureRepository;

@@ -21,6 +21,13 @@ const sessionResponse = Joi.object({
   absoluteExpiresAt: dateTime.required(),
   ip: Joi.string().allow(null).required(),
   userAgent: Joi.string().allow(null).required(),
+  device: Joi.object({
+    browser: Joi.string().allow(null).required(),
+    os: Joi.string().allow(null).required(),
+    type: Joi.string().required(),
+  })
+    .required()
+    .description('Parsed from the user agent; null parts were not recognised'),
   current: Joi.boolean(),
 }).id('Session');
 

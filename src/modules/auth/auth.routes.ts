@@ -1,7 +1,13 @@
 import Joi from 'joi';
 import { problem } from '../../platform/http/openapi';
-import type { ResponseSpec, RouteTable } from '../../platform/http/route-table';
-import { otpRequestSchema, otpVerifySchema, refreshSchema, sessionsQuery } from './auth.schemas';
+import type { ResponseSpec, RouteSpec, RouteTable } from '../../platform/http/route-table';
+import {
+  otpRequestSchema,
+  otpVerifySchema,
+  refreshSchema,
+  revokeLinkQuery,
+  sessionsQuery,
+} from './auth.schemas';
 import { otpAcceptedResponse, sessionPageResponse, tokenResponse, userResponse } from './auth.responses';
 
 /** What the login module binds to its routes' names. */
@@ -13,6 +19,9 @@ export type AuthHandler =
   | 'me'
   | 'listSessions'
   | 'deleteSession'
+  | 'revokeLinkPage'
+  | 'revokeLinkConfirm'
+  | 'linkLimiter'
   | 'verifyLimiter'
   | 'refreshLimiter'
   | 'captcha'
@@ -31,6 +40,52 @@ const unauthorized = problem(
   'unauthorized, invalid_token, session_expired, or token_expired (refresh and retry)',
 );
 const bearer = { scheme: 'bearerAuth', check: 'authenticate' } as const;
+
+const html = (description: string): ResponseSpec => ({
+  description,
+  content: { 'text/html': { type: 'string' } },
+});
+const revokeLink = {
+  tags: ['account'],
+  limiter: 'linkLimiter' as const,
+  request: { query: revokeLinkQuery },
+};
+const linkResponses = {
+  '400': problem('No token, or not one of ours in form (invalid_request)'),
+  '404': html('The link is not genuine (tampered), or has expired, or its session is gone'),
+  '429': common['429'],
+  '503': common['503'],
+};
+
+/** The signed single-use link of the new-sign-in email (no bearer token: the link is the credential). */
+const revokeLinkRoutes = [
+  {
+    ...revokeLink,
+    method: 'get' as const,
+    path: '/v1/sessions/revoke-link',
+    operationId: 'revokeLinkPage',
+    summary: 'The confirmation page of a new-sign-in email link',
+    description:
+      'An HTML page (no script) with a form that posts the token back. It changes nothing: mail scanners follow links.',
+    responses: { '200': html('The confirmation page'), ...linkResponses },
+    handler: 'revokeLinkPage' as const,
+  },
+  {
+    ...revokeLink,
+    method: 'post' as const,
+    path: '/v1/sessions/revoke-link',
+    operationId: 'revokeLinkConfirm',
+    summary: 'Revoke the session a new-sign-in email link names',
+    description:
+      'Revokes that session (its refresh token and access tokens stop working). Single use: a second use answers 410.',
+    responses: {
+      '200': html('The session is revoked'),
+      ...linkResponses,
+      '410': html('The link was used already'),
+    },
+    handler: 'revokeLinkConfirm' as const,
+  },
+] satisfies Array<RouteSpec<AuthHandler>>;
 
 /** The login routes: flat on the app (the hot paths), the card's /otp aliases behind a flag. */
 export function authRouteTable(options: { codeLength: number; captcha: boolean }): RouteTable<AuthHandler> {
@@ -139,6 +194,7 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
         },
         handler: 'listSessions',
       },
+      ...revokeLinkRoutes,
       {
         method: 'delete',
         path: '/v1/sessions/:id',

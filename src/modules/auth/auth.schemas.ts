@@ -73,3 +73,12 @@ export interface SessionsQuery {
   limit: number;
   cursor?: CursorPosition;
 }
+
+/** The new-sign-in email's link: `<payload>.<signature>`, both base64url (session-link.ts). */
+export const revokeLinkQuery = Joi.object({
+  token: Joi.string()
+    .required()
+    .max(512)
+    .pattern(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    .messages({ 'string.pattern.base': 'is not a link token' }),
+});

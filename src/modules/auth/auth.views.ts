@@ -1,5 +1,6 @@
 import type { IssuedTokens } from './session.service';
 import type { Session, User } from './auth.ports';
+import { parseDevice } from './device';
 
 /** Response shapes: an allow-list of fields, so no hash or internal column can leak out. */
 export const userView = (u: User) => ({
@@ -17,6 +18,7 @@ export const sessionView = (s: Session, currentId?: string) => ({
   absoluteExpiresAt: s.absoluteExpiresAt.toISOString(),
   ip: s.ip,
   userAgent: s.userAgent,
+  device: parseDevice(s.userAgent),
   ...(currentId !== undefined ? { current: s.id === currentId } : {}),
 });
 

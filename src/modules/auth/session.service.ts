@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { v4 as uuidv4 } from 'uuid';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
@@ -16,6 +15,8 @@ export interface ClientContext extends AuditContext {
   ip: string;
   userAgent?: string;
   acceptLanguage?: string;
+  /** The low-entropy client hints (Sec-CH-UA, -Mobile, -Platform), joined. */
+  clientHints?: string;
 }
 
 export interface IssuedTokens {
@@ -35,14 +36,6 @@ export interface SessionPolicy {
 
 const HOUR = 3_600_000;
 
-/** A coarse device fingerprint: stable for one browser, never used alone to grant anything. */
-export function deviceFingerprint(ctx: ClientContext): string {
-  return createHash('sha256')
-    .update(`${ctx.userAgent ?? ''}|${ctx.acceptLanguage ?? ''}`)
-    .digest('hex')
-    .slice(0, 32);
-}
-
 /** A session check that has to happen on every authenticated request (revocation is immediate). */
 export interface SessionStateReader {
   /** `userId` (from the verified token) lets a cache key entries by user; the database ignores it. */
@@ -60,6 +53,8 @@ export class SessionService {
       tokens: TokenService;
       clock: Clock;
       policy: SessionPolicy;
+      /** The keyed device fingerprint of a client (device.ts), kept with its session. */
+      fingerprint: (ctx: ClientContext) => string;
       logger: Logger;
       metrics: Metrics;
       sessionReader?: SessionStateReader;
@@ -85,7 +80,7 @@ export class SessionService {
         id: uuidv4(),
         ip: ctx.ip,
         userAgent: ctx.userAgent?.slice(0, 512) ?? null,
-        deviceFingerprint: deviceFingerprint(ctx),
+        deviceFingerprint: this.deps.fingerprint(ctx),
         createdAt: now,
         lastUsedAt: now,
         expiresAt: this.idleExpiry(now, absolute),

@@ -6,7 +6,7 @@ import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import type { Ceiling } from '../../platform/global-ceiling';
 import { clientKey } from '../../platform/ip-network';
-import type { AuthStore } from './auth.ports';
+import type { AuthStore, Session, User } from './auth.ports';
 import type { ClientContext, IssuedTokens, SessionService } from './session.service';
 import type { CodeHasher } from './otp-code';
 import type { OtpPolicy } from './otp.service';
@@ -28,6 +28,8 @@ export interface SignInDeps {
   ceilings: { codesSent: Ceiling; failedVerifies: Ceiling };
   /** Whether a NEW address may sign up (the `signups` rollout); an existing user always may. */
   canSignUp?: (email: string) => boolean | Promise<boolean>;
+  /** After each sign-in (the new-device email); never throws. */
+  onSignedIn?: (user: User, session: Session, ctx: ClientContext) => Promise<void>;
   /** The mail queue: it carries the guess notice to an address's owner. */
   queue: Pick<MailQueue, 'enqueue'>;
 }
@@ -112,6 +114,7 @@ export class SignInUseCase {
       userId: signedIn.user.id,
       sessionId: signedIn.session.id,
     });
+    await this.deps.onSignedIn?.(signedIn.user, signedIn.session, ctx);
     return sessions.issue(signedIn.user, signedIn.session, opened.refreshToken);
   }
 

@@ -110,15 +110,37 @@ export interface GuessNoticeJob {
   requestId?: string;
 }
 
-export type MailJob = CodeMailJob | GuessNoticeJob;
+/**
+ * A sign-in from a device the user had not signed in from: what a person can recognise (no
+ * full address), and the signed single-use link that revokes that session.
+ */
+export interface NewDeviceJob {
+  kind: 'new_device';
+  noticeId: string;
+  email: string;
+  expiresAt: string;
+  locale: string;
+  browser: string | null;
+  os: string | null;
+  /** The /24 or /64 the sign-in came from. */
+  network: string;
+  signedInAt: string;
+  /** Revokes only that session, once, until it expires; never logged. */
+  revokeUrl: string;
+  requestId?: string;
+}
+
+export type MailJob = CodeMailJob | GuessNoticeJob | NewDeviceJob;
 
 /** What log lines name a job by: its code row, or its notice. */
 export const mailJobRef = (job: MailJob): { otpId: string } | { noticeId: string } =>
-  job.kind === 'guess_notice' ? { noticeId: job.noticeId } : { otpId: job.otpId };
+  job.kind === 'guess_notice' || job.kind === 'new_device'
+    ? { noticeId: job.noticeId }
+    : { otpId: job.otpId };
 
 /** The queue's id of a job: a code row's id, or the notice's. */
 export const mailJobId = (job: MailJob): string =>
-  job.kind === 'guess_notice' ? `notice-${job.noticeId}` : job.otpId;
+  job.kind === 'guess_notice' || job.kind === 'new_device' ? `notice-${job.noticeId}` : job.otpId;
 
 /** Email jobs, off the request path. */
 export interface MailQueue {

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
 import { adminAuditSchema } from './mongo-audit-model';
+import { knownDeviceSchema, sessionLinkSchema } from './mongo-device-models';
 
 /**
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
@@ -210,6 +211,8 @@ export const schemas = {
   emailMessages,
   emailEvents,
   webhookTokens,
+  knownDevices: knownDeviceSchema(options('knowndevices')),
+  sessionLinks: sessionLinkSchema(options('sessionlinks')),
   ipRules,
   adminAudit: adminAuditSchema(options('adminauditlog')),
 } as const;

@@ -17,6 +17,10 @@ import {
   createSqlRefreshTokenRepository,
   createSqlSessionRepository,
 } from '../../modules/auth/repositories/sql/session.repository';
+import {
+  createSqlKnownDeviceRepository,
+  createSqlSessionLinkRepository,
+} from '../../modules/auth/repositories/sql/known-device.repository';
 import type { Queryable, SqlClient } from '../../platform/sql/sql-client';
 import { createSqlUserRepository } from '../../modules/auth/repositories/sql/user.repository';
 
@@ -27,6 +31,8 @@ function repositories(db: Queryable): Repositories {
     authFailures: createSqlAuthFailureRepository(db),
     sessions: createSqlSessionRepository(db),
     refreshTokens: createSqlRefreshTokenRepository(db),
+    knownDevices: createSqlKnownDeviceRepository(db),
+    sessionLinks: createSqlSessionLinkRepository(db),
     suppressions: createSqlSuppressionRepository(db),
     emailMessages: createSqlEmailMessageRepository(db),
     emailEvents: createSqlEmailEventRepository(db),

@@ -110,6 +110,14 @@ export const repositoryCalls: {
     findChild: [['parent']],
     markRotated: [['token-hash', now]],
   },
+  knownDevices: {
+    remember: [['user-1', 'ab'.repeat(16), now]],
+    forgetBefore: [[now]],
+  },
+  sessionLinks: {
+    claim: [['link-1', later]],
+    deleteExpired: [[now]],
+  },
   suppressions: {
     add: [[{ email: 'someone@example.com', reason: 'bounce', source: 'sendgrid', createdAt: now }]],
     remove: [['someone@example.com']],

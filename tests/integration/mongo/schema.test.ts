@@ -30,6 +30,8 @@ describe('MongoDB collections', () => {
       emailMessages: 'emailmessages',
       emailEvents: 'emailevents',
       webhookTokens: 'webhooktokens',
+      knownDevices: 'knowndevices',
+      sessionLinks: 'sessionlinks',
       ipRules: 'iprules',
       adminAudit: 'adminauditlog',
     });

@@ -8,12 +8,14 @@ import {
   type EmailMessageStatus,
   type GuessNoticeJob,
   type MailJob,
+  type NewDeviceJob,
   type Mailer,
   type PendingCodes,
   type SendResult,
 } from '../email.ports';
 import { MailError } from '../transports/mail-error';
 import { renderGuessNotice } from '../templates/guess-notice.template';
+import { renderNewDeviceEmail } from '../templates/new-device.template';
 import {
   renderOtpEmail,
   resolveLocale,
@@ -46,7 +48,7 @@ export function createOtpMailProcessor(deps: {
   const record = async (job: MailJob, status: EmailMessageStatus, result: SendResult) => {
     try {
       await deps.messages?.create({
-        otpId: job.kind === 'guess_notice' ? null : job.otpId,
+        otpId: job.kind === 'guess_notice' || job.kind === 'new_device' ? null : job.otpId,
         email: job.email,
         provider: result.provider ?? deps.mailer.name,
         providerMessageId: result.messageId ?? null,
@@ -65,6 +67,9 @@ export function createOtpMailProcessor(deps: {
   /** The notice: rendered from the job alone, nothing to mint or store. */
   const notice = (job: GuessNoticeJob): RenderedEmail =>
     renderGuessNotice({ locale: resolveLocale(job.locale), brand: deps.brand });
+  /** The new-sign-in email: rendered from the job alone (its link was signed at sign-in). */
+  const newDevice = (job: NewDeviceJob): RenderedEmail =>
+    renderNewDeviceEmail({ ...job, locale: resolveLocale(job.locale), brand: deps.brand });
 
   return async function processOtpMail(job: MailJob, attempt: number): Promise<JobResult> {
     const now = deps.clock.now();
@@ -72,6 +77,7 @@ export function createOtpMailProcessor(deps: {
     if (expiresAt <= now) return 'expired';
     let email: RenderedEmail;
     if (job.kind === 'guess_notice') email = notice(job);
+    else if (job.kind === 'new_device') email = newDevice(job);
     else {
       const { code, hash } = deps.codes.mint(job.otpId, job.email);
       const stored = await deps.otps.setCodeHash(job.otpId, hash, now);
@@ -84,7 +90,10 @@ export function createOtpMailProcessor(deps: {
         brand: deps.brand,
       });
     }
-    const key = job.kind === 'guess_notice' ? `guess-notice-${job.noticeId}` : `otp-${job.otpId}`;
+    const key =
+      job.kind === 'guess_notice' || job.kind === 'new_device'
+        ? `${job.kind.replace('_', '-')}-${job.noticeId}`
+        : `otp-${job.otpId}`;
     let result: SendResult;
     try {
       // One key for every try of this job: providers and webhooks tie the tries together.
@@ -96,7 +105,12 @@ export function createOtpMailProcessor(deps: {
     }
     await record(job, 'sent', result);
     const { messageId } = result;
-    deps.logger.info(job.kind === 'guess_notice' ? 'guess notice sent' : 'otp email sent', {
+    const sent = {
+      guess_notice: 'guess notice sent',
+      new_device: 'new device email sent',
+      code: 'otp email sent',
+    };
+    deps.logger.info(sent[job.kind ?? 'code'], {
       event: 'email.sent',
       kind: job.kind ?? 'code',
       requestId: job.requestId,

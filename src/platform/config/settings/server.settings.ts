@@ -32,6 +32,15 @@ export const serverSettings = {
       .default('http://localhost:3000')
       .description('Comma-separated list of browser origins allowed by CORS (never * in production)'),
   ),
+  PUBLIC_BASE_URL: value(
+    'publicBaseUrl',
+    Joi.string()
+      .uri({ scheme: ['http', 'https'] })
+      .default('http://localhost:5000')
+      .description(
+        "The URL clients reach this API at: the origin of the links in emails (the new-sign-in email's revoke link)",
+      ),
+  ),
   TRUST_PROXY: value(
     'trustProxy',
     Joi.string()

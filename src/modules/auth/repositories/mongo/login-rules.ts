@@ -11,6 +11,10 @@ import type {
   VerifyAttemptOutcome,
 } from '../../auth.ports';
 import type { MongoOps } from '../../../../platform/mongo/mongo-ops';
+import {
+  createMongoKnownDeviceRepository,
+  createMongoSessionLinkRepository,
+} from './known-device.repository';
 import { guardRepository } from '../../../../platform/mongo/mongo-guard';
 import { createMongoAuthFailureRepository, createMongoOtpRepository } from './otp.repository';
 import { createMongoRefreshTokenRepository, createMongoSessionRepository } from './session.repository';
@@ -46,6 +50,8 @@ export function mongoAuthRepositories(ops: MongoOps) {
     authFailures: guardRepository('authFailures', createMongoAuthFailureRepository(ops)),
     sessions: guardRepository('sessions', createMongoSessionRepository(ops)),
     refreshTokens: guardRepository('refreshTokens', createMongoRefreshTokenRepository(ops)),
+    knownDevices: guardRepository('knownDevices', createMongoKnownDeviceRepository(ops)),
+    sessionLinks: guardRepository('sessionLinks', createMongoSessionLinkRepository(ops)),
   };
 }
 
