@@ -9,6 +9,7 @@ import { countVerifyAttemptSuite } from './count-verify-attempt.suite';
 import { emailEventsSuite } from './email-events.suite';
 import { emailMessagesSuite } from './email-messages.suite';
 import { ipRulesSuite } from './ip-rules.suite';
+import { mfaSuite } from './mfa.suite';
 import { otpsSuite } from './otps.suite';
 import { refreshTokensSuite } from './refresh-tokens.suite';
 import { rotateRefreshTokenSuite } from './rotate-refresh-token.suite';
@@ -44,6 +45,7 @@ export const SUITES: ContractSuite[] = [
   emailEventsSuite,
   webhookTokensSuite,
   adminAuditSuite,
+  mfaSuite,
   transactionSuite,
 ];
 

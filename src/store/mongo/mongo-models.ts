@@ -99,6 +99,8 @@ const sessions = new Schema(
     absoluteExpiresAt: requiredDate,
     revokedAt: nullableDate,
     revokedReason: nullableString,
+    aal: { type: String, enum: ['aal1', 'aal2'], default: 'aal1' },
+    authenticatedAt: nullableDate,
     lockVersion,
   },
   options('sessions'),
@@ -199,6 +201,28 @@ const ipRules = new Schema(
 ipRules.index({ cidr: 1, action: 1 }, { unique: true });
 ipRules.index({ createdAt: 1, _id: 1 });
 
+/** One TOTP factor per user (_id = the user id); factorId is unique (migration 9's totp_factors). */
+const totpFactors = new Schema(
+  {
+    _id: requiredString,
+    factorId: requiredString,
+    secretEncrypted: requiredString,
+    status: { type: String, enum: ['unconfirmed', 'active'], required: true },
+    lastUsedStep: { type: Number, default: null },
+    createdAt: requiredDate,
+    confirmedAt: nullableDate,
+  },
+  options('totpfactors'),
+);
+totpFactors.index({ factorId: 1 }, { unique: true });
+
+/** Recovery codes by `${userId}:${hash}`; listed and deleted by user. */
+const recoveryCodes = new Schema(
+  { _id: requiredString, userId: requiredString, createdAt: requiredDate, usedAt: nullableDate },
+  options('recoverycodes'),
+);
+recoveryCodes.index({ userId: 1 });
+
 export const schemas = {
   users,
   otps,
@@ -212,6 +236,8 @@ export const schemas = {
   webhookTokens,
   ipRules,
   adminAudit: adminAuditSchema(options('adminauditlog')),
+  totpFactors,
+  recoveryCodes,
 } as const;
 
 export type CollectionKey = keyof typeof schemas;

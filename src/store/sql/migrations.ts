@@ -13,6 +13,7 @@ import { codeRuleMigrations } from './migrations/004-005-code-rules';
 import { signInRuleMigrations } from './migrations/006-sign-in-rules';
 import { ownerRuleMigrations } from './migrations/007-owner-rules';
 import { webhookTokenMigrations } from './migrations/008-webhook-tokens';
+import { mfaMigrations } from './migrations/009-mfa';
 import { adminAuditMigrations } from './migrations/011-admin-audit-log';
 
 /** Every migration in order; a new one goes in a file of its own under migrations/. */
@@ -22,5 +23,6 @@ export const migrations: Migration[] = [
   ...signInRuleMigrations,
   ...ownerRuleMigrations,
   ...webhookTokenMigrations,
+  ...mfaMigrations,
   ...adminAuditMigrations,
 ];

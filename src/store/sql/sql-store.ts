@@ -18,6 +18,7 @@ import {
   createSqlSessionRepository,
 } from '../../modules/auth/repositories/sql/session.repository';
 import type { Queryable, SqlClient } from '../../platform/sql/sql-client';
+import { createSqlMfaRepository } from '../../modules/auth/repositories/sql/mfa.repository';
 import { createSqlUserRepository } from '../../modules/auth/repositories/sql/user.repository';
 
 function repositories(db: Queryable): Repositories {
@@ -27,6 +28,7 @@ function repositories(db: Queryable): Repositories {
     authFailures: createSqlAuthFailureRepository(db),
     sessions: createSqlSessionRepository(db),
     refreshTokens: createSqlRefreshTokenRepository(db),
+    mfa: createSqlMfaRepository(db),
     suppressions: createSqlSuppressionRepository(db),
     emailMessages: createSqlEmailMessageRepository(db),
     emailEvents: createSqlEmailEventRepository(db),

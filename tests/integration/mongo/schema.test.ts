@@ -32,6 +32,8 @@ describe('MongoDB collections', () => {
       webhookTokens: 'webhooktokens',
       ipRules: 'iprules',
       adminAudit: 'adminauditlog',
+      totpFactors: 'totpfactors',
+      recoveryCodes: 'recoverycodes',
     });
   });
 
