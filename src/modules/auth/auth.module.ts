@@ -18,7 +18,11 @@ import { authenticate } from './authenticate';
 import { captchaCheck } from './captcha';
 import type { CodeHasher } from './otp-code';
 import { OtpService, type SuppressionCheck } from './otp.service';
+import { createMfaController } from './mfa.controller';
+import { MfaService } from './mfa.service';
 import { createSessionCache } from './session-cache';
+import { SecretBox } from './totp';
+import { deriveKey } from '../../platform/secrets';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 import { UserService } from './user.service';
@@ -40,6 +44,8 @@ export interface AuthModule {
 export interface AuthModuleDeps {
   config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha'>;
   secret: string;
+  /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
+  previousSecrets?: string[];
   hasher: CodeHasher;
   store: AuthStore;
   queue: MailQueue;
@@ -136,6 +142,19 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       ? captchaCheck({ provider, secret, verifyUrl, logger, timeoutMs: deps.captchaTimeoutMs })
       : passThrough;
   const account = createAccountController({ users, sessions });
+  const mfa = new MfaService({
+    store,
+    sessions,
+    hasher: deps.hasher,
+    box: new SecretBox(deps.secret, deps.previousSecrets),
+    recoveryKey: deriveKey(deps.secret, 'recovery-code'),
+    clock,
+    policy: { ...config.otp, ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix },
+    stepUpMaxAgeSeconds: config.session.stepUpMaxAgeSeconds,
+    issuer: config.tokens.issuer,
+    logger,
+    metrics,
+  });
   return {
     tokens,
     sessions,
@@ -147,6 +166,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       bind: {
         ...auth,
         ...account,
+        ...createMfaController({ mfa, otp }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
         captcha,
