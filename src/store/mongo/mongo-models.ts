@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
 import { adminAuditSchema } from './mongo-audit-model';
+import { recoveryCodesSchema, totpFactorsSchema } from './mongo-mfa-models';
 
 /**
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
@@ -201,28 +202,6 @@ const ipRules = new Schema(
 ipRules.index({ cidr: 1, action: 1 }, { unique: true });
 ipRules.index({ createdAt: 1, _id: 1 });
 
-/** One TOTP factor per user (_id = the user id); factorId is unique (migration 9's totp_factors). */
-const totpFactors = new Schema(
-  {
-    _id: requiredString,
-    factorId: requiredString,
-    secretEncrypted: requiredString,
-    status: { type: String, enum: ['unconfirmed', 'active'], required: true },
-    lastUsedStep: { type: Number, default: null },
-    createdAt: requiredDate,
-    confirmedAt: nullableDate,
-  },
-  options('totpfactors'),
-);
-totpFactors.index({ factorId: 1 }, { unique: true });
-
-/** Recovery codes by `${userId}:${hash}`; listed and deleted by user. */
-const recoveryCodes = new Schema(
-  { _id: requiredString, userId: requiredString, createdAt: requiredDate, usedAt: nullableDate },
-  options('recoverycodes'),
-);
-recoveryCodes.index({ userId: 1 });
-
 export const schemas = {
   users,
   otps,
@@ -236,8 +215,8 @@ export const schemas = {
   webhookTokens,
   ipRules,
   adminAudit: adminAuditSchema(options('adminauditlog')),
-  totpFactors,
-  recoveryCodes,
+  totpFactors: totpFactorsSchema(options('totpfactors')),
+  recoveryCodes: recoveryCodesSchema(options('recoverycodes')),
 } as const;
 
 export type CollectionKey = keyof typeof schemas;

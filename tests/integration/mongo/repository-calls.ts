@@ -1,6 +1,7 @@
 import type { Repositories } from '../../../src/store/store';
 import type { AuthStore } from '../../../src/modules/auth/auth.ports';
 import type { mongoAuthRepositories } from '../../../src/modules/auth/repositories/mongo/login-rules';
+import { mfaCalls } from './mfa-calls';
 
 /** The repositories as MongoDB has them: the login module's with the steps only its rules take. */
 type AuthInternals = ReturnType<typeof mongoAuthRepositories>;
@@ -155,22 +156,7 @@ export const repositoryCalls: {
     release: [['mailgun', 'ab'.repeat(32)]],
     deleteExpired: [[now]],
   },
-  mfa: {
-    findFactor: [['user-1']],
-    enrol: [[{ id: 'factor-1', userId: 'user-1', secretEncrypted: 'v1.x', createdAt: now }]],
-    useStep: [
-      ['factor-1', 100, {}],
-      ['factor-1', 100, { activateAt: now, secretEncrypted: 'v1.y' }],
-    ],
-    deleteFactor: [['user-1']],
-    replaceRecoveryCodes: [['user-1', ['ab'.repeat(32)], now]],
-    useRecoveryCode: [['user-1', 'ab'.repeat(32), now]],
-    elevateSession: [
-      ['session-1', 'aal2', now],
-      ['session-1', 'aal1', now],
-    ],
-    consumeCode: [['otp-1', now]],
-  },
+  mfa: mfaCalls,
   ipRules: {
     list: [[]],
     create: [[{ cidr: '203.0.113.0/24', action: 'deny', note: 'abuse', createdAt: now }]],
