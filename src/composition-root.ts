@@ -147,6 +147,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     ...base,
     config,
     secret,
+    previousSecrets: config.previousSessionSecrets,
     hasher,
     store,
     queue: email.queue,

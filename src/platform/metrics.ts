@@ -15,6 +15,11 @@ export function createMetrics() {
     registry,
     otpRequests: counter('otp_requests_total', 'OTP requests by outcome', ['outcome']),
     otpVerifications: counter('otp_verifications_total', 'OTP verifications by result', ['result']),
+    mfaVerifications: counter(
+      'mfa_verifications_total',
+      'Second-factor and step-up checks by method (totp, recovery, email) and result',
+      ['method', 'result'],
+    ),
     guessNotices: counter(
       'otp_guess_notices_total',
       'Addresses whose hourly failure budget was spent on guesses at live codes (owner told by email)',

@@ -10,6 +10,7 @@ import { emailEventsSuite } from './email-events.suite';
 import { emailMessagesSuite } from './email-messages.suite';
 import { ipRulesSuite } from './ip-rules.suite';
 import { knownDevicesSuite } from './known-devices.suite';
+import { mfaSuite } from './mfa.suite';
 import { otpsSuite } from './otps.suite';
 import { refreshTokensSuite } from './refresh-tokens.suite';
 import { rotateRefreshTokenSuite } from './rotate-refresh-token.suite';
@@ -46,6 +47,7 @@ export const SUITES: ContractSuite[] = [
   webhookTokensSuite,
   knownDevicesSuite,
   adminAuditSuite,
+  mfaSuite,
   transactionSuite,
 ];
 

@@ -18,7 +18,13 @@ export const sessionsSuite: ContractSuite = ({ test }) => {
       const user = await aUser(s);
       const input = newSession(user.id, { ip: null, userAgent: null, deviceFingerprint: null });
       const created = await s.sessions.create(input);
-      expect(created).toEqual({ ...input, revokedAt: null, revokedReason: null });
+      expect(created).toEqual({
+        ...input,
+        revokedAt: null,
+        revokedReason: null,
+        aal: 'aal1',
+        authenticatedAt: null,
+      });
       expect(await s.sessions.findById(input.id)).toEqual(created);
       expect(await s.sessions.findById(randomUUID())).toBeUndefined();
     });

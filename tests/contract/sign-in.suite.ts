@@ -49,6 +49,8 @@ export const signInSuite: ContractSuite = ({ test }) => {
         userId: out.user.id,
         revokedAt: null,
         revokedReason: null,
+        aal: 'aal1',
+        authenticatedAt: null,
       });
       expect(await s.users.findByEmail(email)).toEqual(out.user);
       expect(await s.sessions.findById(input.session.id)).toEqual(out.session);

@@ -18,11 +18,14 @@ import { authenticate } from './authenticate';
 import { captchaCheck } from './captcha';
 import type { CodeHasher } from './otp-code';
 import { OtpService, type SuppressionCheck } from './otp.service';
+import { createMfaController } from './mfa.controller';
+import { MfaService } from './mfa.service';
 import { createSessionCache } from './session-cache';
 import { deviceFingerprint } from './device';
 import { NewDeviceService } from './new-device.service';
 import { SessionLinks } from './session-link';
 import { createSessionLinkController } from './session-link.controller';
+import { SecretBox } from './totp';
 import { deriveKey } from '../../platform/secrets';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
@@ -45,6 +48,8 @@ export interface AuthModule {
 export interface AuthModuleDeps {
   config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl'>;
   secret: string;
+  /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
+  previousSecrets?: string[];
   hasher: CodeHasher;
   store: AuthStore;
   queue: MailQueue;
@@ -153,6 +158,19 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       ? captchaCheck({ provider, secret, verifyUrl, logger, timeoutMs: deps.captchaTimeoutMs })
       : passThrough;
   const account = createAccountController({ users, sessions });
+  const mfa = new MfaService({
+    store,
+    sessions,
+    hasher: deps.hasher,
+    box: new SecretBox(deps.secret, deps.previousSecrets),
+    recoveryKey: deriveKey(deps.secret, 'recovery-code'),
+    clock,
+    policy: { ...config.otp, ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix },
+    stepUpMaxAgeSeconds: config.session.stepUpMaxAgeSeconds,
+    issuer: config.tokens.issuer,
+    logger,
+    metrics,
+  });
   return {
     tokens,
     sessions,
@@ -166,6 +184,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
         ...account,
         ...createSessionLinkController({ newDevices }),
         linkLimiter: limiter('revoke-link', config.rateLimit.refreshPer5Min),
+        ...createMfaController({ mfa, otp }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
         captcha,

@@ -1,3 +1,5 @@
+import type { Aal, MfaRepository } from './mfa.ports';
+
 /**
  * The login module's ports: the records and repositories of users, codes, failures, sessions
  * and refresh tokens, and the store operations that carry the login rules. Repositories return
@@ -44,6 +46,10 @@ export interface Session {
   absoluteExpiresAt: Date;
   revokedAt: Date | null;
   revokedReason: string | null;
+  /** Assurance level (docs/api.md, "Second factor"); absent = aal1. */
+  aal?: Aal;
+  /** The last sign-in or step-up; null or absent = the sign-in (createdAt). */
+  authenticatedAt?: Date | null;
 }
 
 export interface RefreshTokenRecord {
@@ -143,6 +149,8 @@ export interface AuthRepositories {
   authFailures: AuthFailureRepository;
   sessions: SessionRepository;
   refreshTokens: RefreshTokenRepository;
+  mfa: MfaRepository;
 }
 
 export type * from './auth-store.ports';
+export type * from './mfa.ports';

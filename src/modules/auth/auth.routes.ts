@@ -9,6 +9,7 @@ import {
   sessionsQuery,
 } from './auth.schemas';
 import { otpAcceptedResponse, sessionPageResponse, tokenResponse, userResponse } from './auth.responses';
+import { mfaRoutes, type MfaHandler } from './mfa.routes';
 
 /** What the login module binds to its routes' names. */
 export type AuthHandler =
@@ -25,7 +26,8 @@ export type AuthHandler =
   | 'verifyLimiter'
   | 'refreshLimiter'
   | 'captcha'
-  | 'authenticate';
+  | 'authenticate'
+  | MfaHandler;
 
 const json = (schema: Joi.Schema) => ({ 'application/json': schema });
 const common: Record<string, ResponseSpec> = {
@@ -207,6 +209,7 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
         responses: { '204': { description: 'Revoked' }, '401': unauthorized, '404': problem('not_found') },
         handler: 'deleteSession',
       },
+      ...mfaRoutes(options),
     ],
   };
 }

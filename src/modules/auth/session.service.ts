@@ -2,7 +2,7 @@ import { v4 as uuidv4 } from 'uuid';
 import type { Logger } from 'winston';
 import { AppError } from '../../platform/errors/app-error';
 import type { Metrics } from '../../platform/metrics';
-import type { TokenService } from './token.service';
+import type { AssuranceClaims, TokenService } from './token.service';
 import type { Clock } from '../../platform/clock';
 import type { AuthStore, Session, SignInInput, User } from './auth.ports';
 
@@ -35,6 +35,17 @@ export interface SessionPolicy {
 }
 
 const HOUR = 3_600_000;
+
+/** The token claims of a session's level: RFC 8176 `otp` for an email code, `mfa` + `otp` with TOTP. */
+export function assuranceOf(session: Session): AssuranceClaims {
+  const aal = session.aal ?? 'aal1';
+  const authenticatedAt = session.authenticatedAt ?? session.createdAt;
+  return {
+    aal,
+    amr: aal === 'aal2' ? ['mfa', 'otp'] : ['otp'],
+    authTime: Math.floor(authenticatedAt.getTime() / 1000),
+  };
+}
 
 /** A session check that has to happen on every authenticated request (revocation is immediate). */
 export interface SessionStateReader {
@@ -91,11 +102,17 @@ export class SessionService {
     };
   }
 
+  /** A fresh refresh token and its hash, for a chain started outside sign-in (a step-up). */
+  newRefreshToken(): { token: string; hash: string } {
+    const token = this.deps.tokens.newRefreshToken();
+    return { token, hash: this.deps.tokens.hashRefreshToken(token) };
+  }
+
   async issue(user: User, session: Session, refreshToken: string): Promise<IssuedTokens> {
     // Sign-in (lastLoginAt) and rotation both land here after their commit.
     await this.deps.onSessionChanged?.(session.id, user.id);
     return {
-      accessToken: await this.deps.tokens.signAccessToken(user.id, session.id),
+      accessToken: await this.deps.tokens.signAccessToken(user.id, session.id, assuranceOf(session)),
       tokenType: 'Bearer',
       expiresIn: this.deps.tokens.accessTtlSeconds,
       refreshToken,

@@ -19,6 +19,16 @@ export interface AccessClaims {
   expiresAt: number;
 }
 
+/**
+ * How the session was authenticated (docs/api.md, "Assurance levels"): `aal`, `amr` (RFC 8176)
+ * and `auth_time` (seconds) in every access token, so a resource server can demand AAL2 itself.
+ */
+export interface AssuranceClaims {
+  aal: 'aal1' | 'aal2';
+  amr: string[];
+  authTime: number;
+}
+
 interface SigningKey {
   kid: string;
   privateKey: KeyObject;
@@ -76,10 +86,11 @@ export class TokenService {
     return this.options.accessTtlSeconds;
   }
 
-  async signAccessToken(userId: string, sessionId: string): Promise<string> {
+  async signAccessToken(userId: string, sessionId: string, level?: AssuranceClaims): Promise<string> {
     const key = this.keys[0];
     const now = Math.floor(this.options.clock.now().getTime() / 1000);
-    return new SignJWT({ sid: sessionId })
+    const assurance = level ? { aal: level.aal, amr: level.amr, auth_time: level.authTime } : {};
+    return new SignJWT({ sid: sessionId, ...assurance })
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)

@@ -14,6 +14,8 @@ export interface AppErrorOptions {
   retryAfterSeconds?: number;
   /** Field-level validation problems, safe to send. */
   fields?: FieldProblem[];
+  /** For step_up_required: the step-up methods that would satisfy the request, safe to send. */
+  methods?: string[];
   /** The internal cause: logged with the request id, never sent. */
   cause?: unknown;
 }
@@ -29,6 +31,7 @@ export class AppError extends StacklessError {
   readonly detail?: string;
   readonly retryAfterSeconds?: number;
   readonly errors?: FieldProblem[];
+  readonly methods?: string[];
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(options.detail ?? ERRORS[code].title, { cause: options.cause });
@@ -38,6 +41,7 @@ export class AppError extends StacklessError {
     this.detail = options.detail;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.errors = options.fields;
+    this.methods = options.methods;
   }
 }
 

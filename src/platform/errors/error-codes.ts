@@ -21,6 +21,9 @@ export const ERRORS = {
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Access is denied' },
   captcha_failed: { status: 403, title: 'The CAPTCHA answer is missing or was not accepted' },
+  /** A sensitive operation needs a recent second factor; `methods` lists what would do. */
+  step_up_required: { status: 403, title: 'A recent step-up authentication is required' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   service_unavailable: { status: 503, title: 'The service is temporarily unavailable' },

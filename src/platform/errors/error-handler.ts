@@ -24,6 +24,7 @@ function sendProblem(res: Response, problem: AppError): void {
       code: problem.code,
       requestId: res.locals.requestId,
       ...(problem.errors ? { errors: problem.errors } : {}),
+      ...(problem.methods ? { methods: problem.methods } : {}),
     }),
   );
 }

@@ -50,6 +50,11 @@ const base: DocumentBase = {
             properties: { field: { type: 'string' }, message: { type: 'string' } },
           },
         },
+        methods: {
+          type: 'array',
+          description: 'step_up_required: the step-up methods that would do',
+          items: { enum: ['totp', 'recovery', 'email'] },
+        },
       },
     },
   },

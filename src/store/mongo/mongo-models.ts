@@ -1,6 +1,7 @@
 import mongoose, { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
 import { adminAuditSchema } from './mongo-audit-model';
 import { knownDeviceSchema, sessionLinkSchema } from './mongo-device-models';
+import { recoveryCodesSchema, totpFactorsSchema } from './mongo-mfa-models';
 
 /**
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
@@ -100,6 +101,8 @@ const sessions = new Schema(
     absoluteExpiresAt: requiredDate,
     revokedAt: nullableDate,
     revokedReason: nullableString,
+    aal: { type: String, enum: ['aal1', 'aal2'], default: 'aal1' },
+    authenticatedAt: nullableDate,
     lockVersion,
   },
   options('sessions'),
@@ -215,6 +218,8 @@ export const schemas = {
   sessionLinks: sessionLinkSchema(options('sessionlinks')),
   ipRules,
   adminAudit: adminAuditSchema(options('adminauditlog')),
+  totpFactors: totpFactorsSchema(options('totpfactors')),
+  recoveryCodes: recoveryCodesSchema(options('recoverycodes')),
 } as const;
 
 export type CollectionKey = keyof typeof schemas;

@@ -10,6 +10,7 @@ import { createMongoWebhookTokenRepository } from '../../modules/email/repositor
 import { guardRepository } from '../../platform/mongo/mongo-guard';
 import type { MongoOps } from '../../platform/mongo/mongo-ops';
 import { mongoAuthRepositories } from '../../modules/auth/repositories/mongo/login-rules';
+import { createMongoMfaRepository } from '../../modules/auth/repositories/mongo/mfa.repository';
 
 /**
  * Every repository port over one set of collection operations (the connection, or one
@@ -19,6 +20,7 @@ import { mongoAuthRepositories } from '../../modules/auth/repositories/mongo/log
 export function createMongoRepositories(ops: MongoOps): Repositories {
   return {
     ...mongoAuthRepositories(ops),
+    mfa: guardRepository('totpFactors', createMongoMfaRepository(ops)),
     suppressions: guardRepository('suppressions', createMongoSuppressionRepository(ops)),
     emailMessages: guardRepository('emailMessages', createMongoEmailMessageRepository(ops)),
     emailEvents: guardRepository('emailEvents', createMongoEmailEventRepository(ops)),

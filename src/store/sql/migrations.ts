@@ -13,6 +13,7 @@ import { codeRuleMigrations } from './migrations/004-005-code-rules';
 import { signInRuleMigrations } from './migrations/006-sign-in-rules';
 import { ownerRuleMigrations } from './migrations/007-owner-rules';
 import { webhookTokenMigrations } from './migrations/008-webhook-tokens';
+import { mfaMigrations } from './migrations/009-mfa';
 import { knownDeviceMigrations } from './migrations/010-known-devices';
 import { adminAuditMigrations } from './migrations/011-admin-audit-log';
 
@@ -23,6 +24,7 @@ export const migrations: Migration[] = [
   ...signInRuleMigrations,
   ...ownerRuleMigrations,
   ...webhookTokenMigrations,
+  ...mfaMigrations,
   ...knownDeviceMigrations,
   ...adminAuditMigrations,
 ];

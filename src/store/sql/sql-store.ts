@@ -22,6 +22,7 @@ import {
   createSqlSessionLinkRepository,
 } from '../../modules/auth/repositories/sql/known-device.repository';
 import type { Queryable, SqlClient } from '../../platform/sql/sql-client';
+import { createSqlMfaRepository } from '../../modules/auth/repositories/sql/mfa.repository';
 import { createSqlUserRepository } from '../../modules/auth/repositories/sql/user.repository';
 
 function repositories(db: Queryable): Repositories {
@@ -33,6 +34,7 @@ function repositories(db: Queryable): Repositories {
     refreshTokens: createSqlRefreshTokenRepository(db),
     knownDevices: createSqlKnownDeviceRepository(db),
     sessionLinks: createSqlSessionLinkRepository(db),
+    mfa: createSqlMfaRepository(db),
     suppressions: createSqlSuppressionRepository(db),
     emailMessages: createSqlEmailMessageRepository(db),
     emailEvents: createSqlEmailEventRepository(db),

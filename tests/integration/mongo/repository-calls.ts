@@ -1,6 +1,7 @@
 import type { Repositories } from '../../../src/store/store';
 import type { AuthStore } from '../../../src/modules/auth/auth.ports';
 import type { mongoAuthRepositories } from '../../../src/modules/auth/repositories/mongo/login-rules';
+import { mfaCalls } from './mfa-calls';
 
 /** The repositories as MongoDB has them: the login module's with the steps only its rules take. */
 type AuthInternals = ReturnType<typeof mongoAuthRepositories>;
@@ -163,6 +164,7 @@ export const repositoryCalls: {
     release: [['mailgun', 'ab'.repeat(32)]],
     deleteExpired: [[now]],
   },
+  mfa: mfaCalls,
   ipRules: {
     list: [[]],
     create: [[{ cidr: '203.0.113.0/24', action: 'deny', note: 'abuse', createdAt: now }]],

@@ -34,6 +34,8 @@ describe('MongoDB collections', () => {
       sessionLinks: 'sessionlinks',
       ipRules: 'iprules',
       adminAudit: 'adminauditlog',
+      totpFactors: 'totpfactors',
+      recoveryCodes: 'recoverycodes',
     });
   });
 

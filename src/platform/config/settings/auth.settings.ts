@@ -84,6 +84,14 @@ export const authSettings = {
     'session.absoluteDays',
     Joi.number().min(1).default(30).description('Hard lifetime of a session since sign-in'),
   ),
+  STEP_UP_MAX_AGE_SECONDS: value(
+    'session.stepUpMaxAgeSeconds',
+    count(
+      30,
+      300,
+      'How recent a second factor (or, without TOTP, an email code) must be for a sensitive operation',
+    ).max(3600),
+  ),
   ACCESS_TOKEN_TTL_SECONDS: value(
     'tokens.accessTtlSeconds',
     count(60, 900, 'Access token lifetime').max(3600),

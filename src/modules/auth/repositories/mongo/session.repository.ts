@@ -18,6 +18,8 @@ interface SessionDoc {
   absoluteExpiresAt: Date;
   revokedAt?: Date | null;
   revokedReason?: string | null;
+  aal?: 'aal1' | 'aal2';
+  authenticatedAt?: Date | null;
 }
 
 interface RefreshDoc {
@@ -43,6 +45,8 @@ const toSession = (d: SessionDoc): Session => ({
   absoluteExpiresAt: d.absoluteExpiresAt,
   revokedAt: d.revokedAt ?? null,
   revokedReason: d.revokedReason ?? null,
+  aal: d.aal ?? 'aal1',
+  authenticatedAt: d.authenticatedAt ?? null,
 });
 
 const toRefresh = (d: RefreshDoc): RefreshTokenRecord => ({

@@ -52,11 +52,14 @@ export function createMongoUserRepository(ops: MongoOps): UserRepository {
       return docs.map(toUser);
     },
     async delete(id) {
-      // SQL cascades user → sessions → refresh tokens, and known devices; here one transaction does the same.
+      // SQL cascades user → sessions → refresh tokens, known devices, factors and recovery codes;
+      // here one transaction does the same.
       return ops.atomically(async (tx) => {
         if ((await tx.deleteOne('users', { _id: id })) === 0) return false;
         await deleteSessionsWithTokens(tx, { userId: id });
         await tx.deleteMany('knownDevices', { userId: id });
+        await tx.deleteOne('totpFactors', { _id: id });
+        await tx.deleteMany('recoveryCodes', { userId: id });
         return true;
       });
     },

@@ -131,7 +131,14 @@ async function signIn(db: Queryable, input: SignInInput): Promise<SignInOutcome>
   return {
     kind: 'signed_in',
     user,
-    session: { ...s, userId: user.id, revokedAt: null, revokedReason: null },
+    session: {
+      ...s,
+      userId: user.id,
+      revokedAt: null,
+      revokedReason: null,
+      aal: 'aal1',
+      authenticatedAt: null,
+    },
   };
 }
 

@@ -18,6 +18,8 @@ export interface SessionRow {
   absolute_expires_at: Date;
   revoked_at: Date | null;
   revoked_reason: string | null;
+  aal?: 'aal1' | 'aal2';
+  authenticated_at?: Date | null;
 }
 
 const date = (d: Date | null): Date | null => (d ? new Date(d) : null);
@@ -34,6 +36,8 @@ export const toSession = (r: SessionRow): Session => ({
   absoluteExpiresAt: new Date(r.absolute_expires_at),
   revokedAt: date(r.revoked_at),
   revokedReason: r.revoked_reason,
+  aal: r.aal ?? 'aal1',
+  authenticatedAt: date(r.authenticated_at ?? null),
 });
 
 export function createSqlSessionRepository(db: Queryable): SessionRepository {
