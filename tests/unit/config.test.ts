@@ -53,7 +53,7 @@ describe('loadConfig', () => {
         maxCodesPerHourGlobal: 10_000,
         maxFailedPerHourGlobal: 50_000,
       });
-      expect(config.session).toEqual({ idleHours: 24, absoluteDays: 30 });
+      expect(config.session).toEqual({ idleHours: 24, absoluteDays: 30, stepUpMaxAgeSeconds: 300 });
       expect(config.tokens).toMatchObject({
         accessTtlSeconds: 900,
         refreshGraceSeconds: 10,
