@@ -1,9 +1,8 @@
 import { AppError } from '../../platform/errors/app-error';
-import { clientKey } from '../../platform/ip-network';
 import type { User } from './auth.ports';
 import type { MfaDeps } from './mfa.service';
 import type { ClientContext } from './session.service';
-import { rateLimited } from './sign-in.use-case';
+import { rateLimited, verifyAttempt } from './sign-in.use-case';
 
 /**
  * An email step-up code is held to sign-in's rules (docs/architecture.md, ADR-2): the guess is
@@ -19,15 +18,7 @@ export async function checkEmailStepUpCode(
 ): Promise<void> {
   const { store, policy, hasher, metrics } = deps;
   const now = deps.clock.now();
-  const counted = await store.countVerifyAttempt({
-    email: user.email,
-    ip: clientKey(ctx.ip, policy.ipv6SubnetPrefix),
-    now,
-    activeCodes: policy.activeCodes,
-    maxAttempts: policy.maxAttempts,
-    maxFailedPerIpPerHour: policy.maxFailedPerIpPerHour,
-    maxFailedPerEmailPerHour: policy.maxFailedPerEmailPerHour,
-  });
+  const counted = await store.countVerifyAttempt(verifyAttempt(user.email, ctx, now, policy));
   if (counted.kind === 'locked') {
     metrics.mfaVerifications.inc({ method: 'email', result: 'rate_limited' });
     throw rateLimited(counted.retryAfterSeconds, 'Too many wrong codes; try again later');

@@ -6,7 +6,7 @@ import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
 import type { Ceiling } from '../../platform/global-ceiling';
 import { clientKey } from '../../platform/ip-network';
-import type { AuthStore, Session, User } from './auth.ports';
+import type { AuthStore, Session, User, VerifyAttemptInput } from './auth.ports';
 import type { ClientContext, IssuedTokens, SessionService } from './session.service';
 import type { CodeHasher } from './otp-code';
 import type { OtpPolicy } from './otp.service';
@@ -14,6 +14,25 @@ import type { OtpPolicy } from './otp.service';
 /** A 429 with Retry-After (the failure budgets here, the code request's cooldown and IP cap). */
 export const rateLimited = (retryAfterSeconds: number, detail: string) =>
   new AppError('rate_limited', { detail, retryAfterSeconds });
+
+/** One guess at `email`'s codes, as the store counts it (the code rules of docs/security.md). */
+export const verifyAttempt = (
+  email: string,
+  ctx: ClientContext,
+  now: Date,
+  policy: Pick<
+    OtpPolicy,
+    'ipv6SubnetPrefix' | 'activeCodes' | 'maxAttempts' | 'maxFailedPerIpPerHour' | 'maxFailedPerEmailPerHour'
+  >,
+): VerifyAttemptInput => ({
+  email,
+  ip: clientKey(ctx.ip, policy.ipv6SubnetPrefix),
+  now,
+  activeCodes: policy.activeCodes,
+  maxAttempts: policy.maxAttempts,
+  maxFailedPerIpPerHour: policy.maxFailedPerIpPerHour,
+  maxFailedPerEmailPerHour: policy.maxFailedPerEmailPerHour,
+});
 
 export interface SignInDeps {
   store: AuthStore;
@@ -62,15 +81,7 @@ export class SignInUseCase {
     const now = clock.now();
     const audit = { requestId: ctx.requestId, emailHash: this.deps.emailHash(email), ip: ctx.ip };
 
-    const counted = await store.countVerifyAttempt({
-      email,
-      ip: clientKey(ctx.ip, policy.ipv6SubnetPrefix),
-      now,
-      activeCodes: policy.activeCodes,
-      maxAttempts: policy.maxAttempts,
-      maxFailedPerIpPerHour: policy.maxFailedPerIpPerHour,
-      maxFailedPerEmailPerHour: policy.maxFailedPerEmailPerHour,
-    });
+    const counted = await store.countVerifyAttempt(verifyAttempt(email, ctx, now, policy));
     if (counted.kind === 'locked') {
       this.deps.metrics.otpVerifications.inc({ result: 'rate_limited' });
       this.deps.metrics.rateLimited.inc({ limit: 'verify_failures' });
