@@ -1,32 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTestPglite } from '../helpers/pglite';
 import { createSqlStore } from '../../src/store/sql/sql-store';
 import type { Store } from '../../src/store/store';
+import { startSentryStub } from '../helpers/sentry-stub';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-
-/** A local stand-in for Sentry's ingestion endpoint: records each envelope it receives. */
-function startSentryStub(): Promise<{ url: string; envelopes: string[]; close: () => Promise<void> }> {
-  const envelopes: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (req.url?.includes('/envelope/')) envelopes.push(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://public@127.0.0.1:${port}/1`,
-        envelopes,
-        close: () => new Promise((r) => server.close(() => r())),
-      });
-    }),
-  );
-}
 
 describe('error tracking', () => {
   let t: TestApp;

@@ -1,6 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
+import { startSentryStub } from '../helpers/sentry-stub';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -12,29 +11,6 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 
 const KEY = 'malformed-paths-admin-key-0123456789';
 const MALFORMED = ['%E0%A4%A', '%', '%ZZ', '%C0', 'a%2', '%FF%FE'];
-
-/** Sentry's ingestion endpoint, played locally: records each envelope it receives. */
-function startSentryStub(): Promise<{ url: string; envelopes: string[]; close: () => Promise<void> }> {
-  const envelopes: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (req.url?.includes('/envelope/')) envelopes.push(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://public@127.0.0.1:${port}/1`,
-        envelopes,
-        close: () => new Promise((r) => server.close(() => r())),
-      });
-    }),
-  );
-}
 
 describe('malformed paths and parser errors', () => {
   let t: TestApp;
