@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../src/platform/config/config';
+import { loadConfig } from '../../src/platform/config/config';
+import { goodProduction, problemsOf } from '../helpers/config-env';
 import { parseAdminKeyEntry, weakKeyReason } from '../../src/platform/admin-key-entries';
 
 /**
@@ -7,25 +8,6 @@ import { parseAdminKeyEntry, weakKeyReason } from '../../src/platform/admin-key-
  * uses"): plain SMTP, trusting every proxy hop, and admin keys that can be guessed. Each
  * refusal names its setting and never echoes a key.
  */
-
-const goodProduction = (): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'production',
-  SESSION_SECRET: 'a3f1c9e07b5d2468a3f1c9e07b5d2468a3f1c9e07b5d2468',
-  POSTGRESQL_URL: 'postgresql://app@db.internal:5432/otp',
-  SMTP_HOST: 'smtp.example.com',
-  CORS_ORIGIN: 'https://app.example.com',
-  METRICS_TOKEN: 'metrics-token-0123456789',
-});
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected loadConfig to refuse this environment');
-}
 
 const randomKey = () => randomBytes(32).toString('base64url');
 

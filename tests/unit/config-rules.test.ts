@@ -1,26 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/platform/config/config';
-
-const SECRET = 'a3f1c9e07b5d2468a3f1c9e07b5d2468a3f1c9e07b5d2468';
-
-/** Everything production insists on, correctly set. */
-const goodProduction = (): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'production',
-  SESSION_SECRET: SECRET,
-  POSTGRESQL_URL: 'postgresql://app@db.internal:5432/otp',
-  SMTP_HOST: 'smtp.example.com',
-  CORS_ORIGIN: 'https://app.example.com',
-  METRICS_TOKEN: 'metrics-token-0123456789',
-});
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected loadConfig to refuse this environment');
-}
+import { goodProduction, problemsOf } from '../helpers/config-env';
 
 describe('cross-field rules', () => {
   it('when every rule is broken at once, then ONE error lists every problem, rule by rule', () => {
