@@ -8,10 +8,9 @@ type AuthInternals = ReturnType<typeof mongoAuthRepositories>;
 type MongoRepositories = Omit<Repositories, keyof AuthInternals> & AuthInternals;
 
 /**
- * Valid arguments for every method of every repository port, one list per distinct way the
- * method builds its query (with and without a cursor, each filter combination). The offline
- * tests run each through the Mongo repositories; a method missing here fails them, so a port
- * method added later cannot go unchecked.
+ * Valid arguments for every method of every repository port, one list per distinct way the method builds its
+ * query (with and without a cursor, each filter combination). The offline tests run each through the Mongo
+ * repositories; a method missing here fails them, so a port method added later cannot go unchecked.
  */
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date('2030-01-02T00:00:00Z');
