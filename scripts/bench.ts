@@ -4,58 +4,29 @@
  * on PostgreSQL + Redis, each pinned to CPU 0 while autocannon runs on CPU 1. Prints
  * requests/s, p50, p99, errors, peak RSS and the ratio to the baseline (docs/performance.md).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
-import { buildContainer } from '../src/composition-root';
-import { loadConfig } from '../src/platform/config/config';
-import { describeStorage } from '../src/platform/config/describe-storage';
-import { createLogger } from '../src/platform/logger';
-import type { Mailer, OutgoingEmail } from '../src/modules/email/email.ports';
-import { freePort, sleep, startPrivateRedis } from '../tests/helpers/private-redis';
+import { freePort, sleep } from '../tests/helpers/private-redis';
+import {
+  CONNECTIONS,
+  SECONDS,
+  WARMUP_SECONDS,
+  measure,
+  type CannonOptions,
+  type Row,
+} from './bench/autocannon';
+import { PIN_BACKENDS, canPin, privateRedis, root, startPinned, waitHttp } from './bench/processes';
+import { serviceEnv } from './bench/service-env';
+import { signInSessions } from './bench/sessions';
+import { printTable } from './bench/table';
 
-/** The part of autocannon's API used here (the package ships no types). */
-interface CannonRequest {
-  setupRequest?: (req: { headers?: Record<string, string>; body?: string }) => object;
-  onResponse?: (status: number, body: string) => void;
-}
-interface CannonOptions {
-  url: string;
-  method?: string;
-  headers?: Record<string, string>;
-  requests?: CannonRequest[];
-  connections?: number;
-  duration?: number;
-}
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  statusCodeStats?: Record<string, { count: number }>;
-}
-const autocannon = createRequire(__filename)('autocannon') as (o: CannonOptions) => Promise<CannonResult>;
-
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = 3;
 const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/**
- * BENCH_PIN_BACKENDS=1 keeps PostgreSQL (the run's backends) and Redis (a private server) on
- * CPU 1: woken by the service's writes, the kernel tends to run them on the waker's CPU, where
- * they take turns with the service and show up in its profile as time inside `writev`. Off by
- * default: on two cores it moves the contention to CPU 1 (with autocannon) rather than
- * removing it, and measured no faster (docs/performance.md).
- */
-const PIN_BACKENDS = process.env.BENCH_PIN_BACKENDS === '1';
-const root = join(__dirname, '..');
-const canPin = os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 
 /** autocannon on CPU 1: the script re-runs itself pinned there; servers are started on CPU 0. */
 if (canPin && !process.env.BENCH_PINNED) {
@@ -70,99 +41,7 @@ if (canPin && !process.env.BENCH_PINNED) {
   process.exit(r.status ?? 1);
 }
 
-/** A private Redis on CPU 1 for the run, when redis-server is installed; else the shared one. */
-async function privateRedis(): Promise<{ url: string; stop: () => void } | undefined> {
-  if (process.env.BENCH_REDIS_URL || !PIN_BACKENDS || !canPin) return undefined;
-  try {
-    const redis = await startPrivateRedis({ cpu: 1 });
-    return { url: redis.url, stop: () => void redis.stop() };
-  } catch {
-    return undefined;
-  }
-}
-
-function startPinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const [cmd, argv] = canPin ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(cmd, argv, {
-    env,
-    cwd: root,
-    stdio: ['ignore', process.env.BENCH_TRACE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
-  });
-  return child;
-}
-
-async function waitHttp(url: string) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not yet listening
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-/** The pid that serves (taskset execs node in place, so it is the child's own pid). */
-const rssKb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-
-/** utime + stime of a process, in ms (clock ticks of 10 ms). */
-const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
-
-interface Row {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  statuses: string;
-  rssMb: number;
-  /** CPU time the server spent per request: robust to other load on the machine, unlike req/s. */
-  cpuUs: number;
-}
-
 const ONLY = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=users/me while profiling
-
-async function measure(name: string, pid: number, opts: CannonOptions): Promise<Row> {
-  await autocannon({ ...opts, connections: CONNECTIONS, duration: WARMUP_SECONDS });
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 100);
-  const cpuBefore = cpuMs(pid);
-  const r = await autocannon({ ...opts, connections: CONNECTIONS, duration: SECONDS });
-  const cpuUsed = cpuMs(pid) - cpuBefore;
-  clearInterval(sampler);
-  peak = Math.max(peak, rssKb(pid));
-  const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count}`);
-  const fiveHundreds = Object.entries(r.statusCodeStats ?? {})
-    .filter(([code]) => Number(code) >= 500)
-    .reduce((n, [, s]) => n + s.count, 0);
-  return {
-    name,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts + fiveHundreds,
-    statuses: codes.join(' '),
-    rssMb: peak / 1024,
-    cpuUs: (cpuUsed * 1000) / Math.max(1, r.requests.total),
-  };
-}
-
-function captureMailer(): Mailer & { codes: Map<string, string> } {
-  const codes = new Map<string, string>();
-  return {
-    name: 'bench-capture',
-    codes,
-    async send(m: OutgoingEmail) {
-      codes.set(m.to, /\b(\d{6})\b/.exec(m.text)?.[1] ?? '');
-      return { messageId: 'bench' };
-    },
-  };
-}
 
 async function main() {
   // As `npm start` runs it: compiled JavaScript, no TypeScript loader.
@@ -184,56 +63,10 @@ async function main() {
   const redisUrl = ownRedis?.url ?? REDIS_URL;
   const secret = randomBytes(32).toString('hex');
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SESSION_SECRET: secret,
-    POSTGRESQL_URL: dbUrl,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    REDIS_COMMAND_TIMEOUT_MS: '1000',
-    // Production refuses the console transport; no mail is sent: the worker runs elsewhere.
-    EMAIL_TRANSPORT: 'smtp',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: '2',
-    EMAIL_WORKER_IN_PROCESS: 'false',
-    CORS_ORIGIN: 'https://app.example.com',
-    METRICS_TOKEN: randomBytes(16).toString('hex'),
-    TRUST_PROXY: '1',
-    // The production default (info: audit events, no access log); BENCH_LOG_LEVEL=http adds one line per request.
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    RATE_LIMIT_MAX_REQUESTS: '1000000000',
-    VERIFY_RATE_LIMIT_PER_5_MIN: '1000000000',
-    REFRESH_RATE_LIMIT_PER_5_MIN: '1000000000',
-    OTP_MAX_PER_IP_PER_HOUR: '1000000000',
-    OTP_MAX_PER_DOMAIN_PER_HOUR: '1000000000',
-    OTP_MAX_FAILED_PER_IP_PER_HOUR: '1000000000',
-    OTP_MAX_FAILED_PER_EMAIL_PER_HOUR: '1000000000',
-    // The global ceilings too, so a run measures the sending path, not the refusal past 10,000.
-    OTP_MAX_CODES_PER_HOUR_GLOBAL: '1000000000',
-    OTP_MAX_FAILED_PER_HOUR_GLOBAL: '1000000000',
-    ...(process.env.BENCH_POOL ? { DATABASE_POOL_MAX: process.env.BENCH_POOL } : {}),
-  };
+  const env = serviceEnv({ port, secret, dbUrl, redisUrl, prefix });
 
   // Sessions to refresh and read, signed in through the same code paths (no Redis needed here).
-  const mailer = captureMailer();
-  const setupConfig = loadConfig({ ...env, REDIS_URL: '', NODE_ENV: 'test', EMAIL_TRANSPORT: 'console' });
-  console.log(`database: ${describeStorage(setupConfig.storage)}`);
-  const setup = await buildContainer(setupConfig, {
-    mailer,
-    logger: createLogger({ level: 'error', silent: true }),
-  });
-  const sessions: Array<{ accessToken: string; refreshToken: string }> = [];
-  // Refresh chains: a run loses the tokens in flight when it stops, so keep plenty in reserve.
-  for (let i = 0; i < 3 * CONNECTIONS + 10; i++) {
-    const email = `bench-session-${i}@example.com`;
-    await setup.otp.request(email, { ip: `10.250.${i}.1`, locale: 'en' });
-    await setup.queue.drain();
-    sessions.push(await setup.otp.verify(email, mailer.codes.get(email) ?? '', { ip: `10.250.${i}.1` }));
-  }
-  await setup.close();
+  const sessions = await signInSessions(env, 3 * CONNECTIONS + 10);
 
   const rows: Row[] = [];
   let serviceArgs: string[] = [];
@@ -374,27 +207,13 @@ async function main() {
     }
   }
 
-  const mean = (f: (r: Row) => number) => baselines.reduce((sum, r) => sum + f(r), 0) / baselines.length;
-  const baseline = mean((r) => r.rps);
   console.log(
     `\n${os.cpus()[0].model}, ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
   );
   console.log(
     `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; PostgreSQL backends and Redis ${PIN_BACKENDS && canPin ? `on CPU 1${ownRedis ? ' (a private redis-server)' : ' (Redis: the shared server, not pinned)'}` : 'not pinned'}; LOG_LEVEL=${env.LOG_LEVEL}; service: node ${serviceArgs.join(' ')}\n`,
   );
-  const baseCpu = mean((r) => r.cpuUs);
-  console.log(
-    '| endpoint | req/s | p50 ms | p99 ms | errors | statuses | peak RSS MB | ratio | CPU µs/req | CPU ratio |',
-  );
-  console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---:|');
-  for (const r of [baselines[0], ...rows, ...baselines.slice(1)]) {
-    console.log(
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.statuses} | ${r.rssMb.toFixed(0)} | ${(r.rps / baseline).toFixed(2)} | ${r.cpuUs.toFixed(0)} | ${(baseCpu / r.cpuUs).toFixed(2)} |`,
-    );
-  }
-  console.log(
-    "\nratio = req/s ÷ the mean of the two baselines in this run; CPU ratio = the baselines' mean CPU per request ÷ this CPU per request (what one dedicated core would give).",
-  );
+  printTable(baselines, rows);
 }
 
 main().catch((err: unknown) => {
