@@ -48,5 +48,18 @@ export function createMfaController(deps: { mfa: MfaService; otp: OtpService }) 
     res.status(200).json({ recoveryCodes: await deps.mfa.regenerateRecoveryCodes(res.locals.auth) });
   };
 
-  return { enrolTotp, confirmTotp, stepUp, stepUpEmail, deleteTotp, regenerateRecoveryCodes };
+  const deleteOtherSessions: RequestHandler = async (_req, res) => {
+    await deps.mfa.signOutOthers(res.locals.auth, { requestId: res.locals.requestId });
+    res.status(204).end();
+  };
+
+  return {
+    enrolTotp,
+    confirmTotp,
+    stepUp,
+    stepUpEmail,
+    deleteTotp,
+    regenerateRecoveryCodes,
+    deleteOtherSessions,
+  };
 }

@@ -18,6 +18,7 @@ export type MfaHandler =
   | 'stepUpEmail'
   | 'deleteTotp'
   | 'regenerateRecoveryCodes'
+  | 'deleteOtherSessions'
   | 'verifyLimiter'
   | 'authenticate';
 
@@ -110,6 +111,16 @@ export function mfaRoutes(options: { codeLength: number }): Array<RouteSpec<MfaH
       auth: bearer,
       responses: { '204': { description: 'Removed' }, '401': common['401'], '403': stepUpRequired },
       handler: 'deleteTotp',
+    },
+    {
+      method: 'delete',
+      path: '/v1/sessions',
+      operationId: 'deleteOtherSessions',
+      tags: ['account'],
+      summary: 'Sign out everywhere else: revoke every other session of the user (needs a recent step-up)',
+      auth: bearer,
+      responses: { '204': { description: 'Revoked' }, '401': common['401'], '403': stepUpRequired },
+      handler: 'deleteOtherSessions',
     },
     {
       method: 'post',

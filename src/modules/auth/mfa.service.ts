@@ -145,6 +145,19 @@ export class MfaService {
       this.deps.logger.info('totp factor removed', { event: 'mfa.totp.removed', userId: auth.userId });
   }
 
+  /** Revokes every session of the user but this one (needs a recent step-up); how many it revoked. */
+  async signOutOthers(auth: AuthContext, ctx: { requestId?: string }): Promise<number> {
+    await this.requireStepUp(auth);
+    const { sessions } = this.deps;
+    let revoked = 0;
+    for (let page = await sessions.listActive(auth.userId, 100); ;) {
+      for (const s of page.filter((other) => other.id !== auth.session.id))
+        if (await sessions.revoke(auth.userId, s.id, 'user_signed_out_others', ctx)) revoked++;
+      if (page.length < 100) return revoked;
+      page = await sessions.listActive(auth.userId, 100);
+    }
+  }
+
   async regenerateRecoveryCodes(auth: AuthContext): Promise<string[]> {
     await this.requireStepUp(auth);
     if ((await this.deps.store.mfa.findFactor(auth.userId))?.status !== 'active')
