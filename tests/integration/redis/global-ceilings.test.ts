@@ -1,14 +1,9 @@
 import { createClient } from 'redis';
 import { ManualClock } from '../../../src/platform/clock';
 import { createTempDatabase } from '../../helpers/databases';
-import {
-  SHARED_REDIS_URL,
-  deleteKeys,
-  freePort,
-  metricValue,
-  uniquePrefix,
-} from '../../helpers/redis-server';
+import { SHARED_REDIS_URL, freePort, metricValue, uniquePrefix } from '../../helpers/redis-server';
 import { describeWith } from '../../helpers/services';
+import { closeInstances, untilRedisReady } from '../../helpers/instances';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
@@ -60,20 +55,10 @@ describeWith(['postgres', 'redis'], 'the global ceilings across two instances sh
     db = await createTempDatabase();
     a = await instance(true);
     b = await instance(false);
-    const ready = async (t: TestApp) => (await t.http.get('/health/ready')).body.checks?.redis === 'ok';
-    for (let i = 0; i < 100 && !((await ready(a)) && (await ready(b))); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await untilRedisReady(a, b);
   });
 
-  afterAll(async () => {
-    try {
-      await a?.close();
-      await b?.close();
-      await db?.drop();
-    } finally {
-      await deleteKeys(SHARED_REDIS_URL, prefix);
-    }
-  });
+  afterAll(() => closeInstances([a, b], db, prefix));
 
   it('when codes are asked for on both instances, then together they send no more than the ceiling', async () => {
     const statuses = [];

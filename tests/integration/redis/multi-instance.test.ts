@@ -1,14 +1,9 @@
 import { ManualClock } from '../../../src/platform/clock';
 import { createTempDatabase } from '../../helpers/databases';
 import { expectMatchesOpenApi } from '../../helpers/openapi-assert';
-import {
-  SHARED_REDIS_URL,
-  deleteKeys,
-  dumpKeys,
-  metricValue,
-  uniquePrefix,
-} from '../../helpers/redis-server';
+import { SHARED_REDIS_URL, dumpKeys, metricValue, uniquePrefix } from '../../helpers/redis-server';
 import { describeWith } from '../../helpers/services';
+import { closeInstances, untilRedisReady } from '../../helpers/instances';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
@@ -65,20 +60,10 @@ describeWith(['postgres', 'redis'], 'two instances over one database and one Red
     db = await createTempDatabase();
     a = await instance(db.url, true);
     b = await instance(db.url, false);
-    const ready = async (t: TestApp) => (await t.http.get('/health/ready')).body.checks?.redis === 'ok';
-    for (let i = 0; i < 100 && !((await ready(a)) && (await ready(b))); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await untilRedisReady(a, b);
   });
 
-  afterAll(async () => {
-    try {
-      await a?.close();
-      await b?.close();
-      await db?.drop();
-    } finally {
-      await deleteKeys(SHARED_REDIS_URL, prefix);
-    }
-  });
+  afterAll(() => closeInstances([a, b], db, prefix));
 
   it('when both instances run, then readiness names redis ok', async () => {
     const res = await b.http.get('/health/ready');

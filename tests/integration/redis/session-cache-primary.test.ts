@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import client from 'prom-client';
 import type { Session, SessionRepository } from '../../../src/modules/auth/auth.ports';
 import { createSessionCache, type SessionCache } from '../../../src/modules/auth/session-cache';
@@ -9,6 +8,7 @@ import { createSqlStore } from '../../../src/store/sql/sql-store';
 import type { Store } from '../../../src/store/store';
 import { createTestPglite } from '../../helpers/pglite';
 import { SHARED_REDIS_URL, deleteKeys, uniquePrefix, waitFor } from '../../helpers/redis-server';
+import { storedSession } from '../../helpers/stored-session';
 import { describeWith } from '../../helpers/services';
 
 /**
@@ -65,22 +65,7 @@ describeWith('redis', 'session cache fills only from the primary', () => {
     await deleteKeys(SHARED_REDIS_URL, prefix);
   });
 
-  const signedIn = async () => {
-    const now = new Date();
-    const user = await store.users.upsertOnLogin(`primary-${randomUUID()}@example.com`, now);
-    const session = await store.sessions.create({
-      id: randomUUID(),
-      userId: user.id,
-      ip: '127.0.0.1',
-      userAgent: null,
-      deviceFingerprint: null,
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: new Date(now.getTime() + 3_600_000),
-      absoluteExpiresAt: new Date(now.getTime() + 86_400_000),
-    });
-    return { user, session };
-  };
+  const signedIn = () => storedSession(store, 'primary');
 
   it('when a session is revoked and a secondary still shows it active, then the cache is filled with the revocation', async () => {
     const cache = cacheOn(redis);

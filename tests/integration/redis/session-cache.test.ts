@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import client from 'prom-client';
 import { createSessionCache, type SessionCache } from '../../../src/modules/auth/session-cache';
 import { createLogger } from '../../../src/platform/logger';
@@ -12,6 +11,7 @@ import { createSqlStore } from '../../../src/store/sql/sql-store';
 import { systemClock } from '../../../src/platform/clock';
 import type { Store } from '../../../src/store/store';
 import { SHARED_REDIS_URL, deleteKeys, uniquePrefix, waitFor } from '../../helpers/redis-server';
+import { storedSession } from '../../helpers/stored-session';
 import { describeWith } from '../../helpers/services';
 
 /**
@@ -61,22 +61,7 @@ describeWith('redis', 'session cache round trips', () => {
     await deleteKeys(SHARED_REDIS_URL, prefix);
   });
 
-  const signedIn = async () => {
-    const now = new Date();
-    const user = await store.users.upsertOnLogin(`cache-${randomUUID()}@example.com`, now);
-    const session = await store.sessions.create({
-      id: randomUUID(),
-      userId: user.id,
-      ip: '127.0.0.1',
-      userAgent: null,
-      deviceFingerprint: null,
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: new Date(now.getTime() + 3_600_000),
-      absoluteExpiresAt: new Date(now.getTime() + 86_400_000),
-    });
-    return { user, session };
-  };
+  const signedIn = () => storedSession(store, 'cache');
   /** One /users/me worth of reads: the session check, then the user. */
   const me = async (userId: string, sessionId: string) => {
     const session = await cache.sessions.findById(sessionId, userId);
