@@ -108,6 +108,26 @@ export const usersSuite: ContractSuite = ({ test }) => {
       expect(await s.authFailures.countSince({ email: b.email }, hourAgo)).toBe(1);
     });
 
+    test("when a user is deleted, then their address's guess-notice mark goes too: a new owner is told at once", async (s) => {
+      const a = await aUser(s);
+      const spend = async (at: Date) => {
+        const id = await s.otps.create(newOtp({ email: a.email, createdAt: at }));
+        expect(await s.otps.setCodeHash(id, `hash-${randomUUID()}`, at)).toBe(true);
+        const policy = {
+          activeCodes: 3,
+          maxAttempts: 10,
+          maxFailedPerIpPerHour: 100,
+          maxFailedPerEmailPerHour: 1,
+        };
+        return s.countVerifyAttempt({ email: a.email, ip: uniqueIp(), now: at, ...policy });
+      };
+      expect(await spend(now())).toMatchObject({ kind: 'counted', ownerNotice: true });
+      expect(await s.users.delete(a.id)).toBe(true);
+      // Kept failures would lock this guess; a kept mark would hold the notice back for an hour.
+      await s.users.upsertOnLogin(a.email, now());
+      expect(await spend(plus(now(), MINUTE))).toMatchObject({ kind: 'counted', ownerNotice: true });
+    });
+
     test('when a user moves to a free address, then it is theirs; a taken one is refused unchanged', async (s) => {
       const [a, b] = [await aUser(s), await aUser(s)];
       const fresh = uniqueEmail('moved');
