@@ -47,7 +47,10 @@ export interface AuthModule {
 }
 
 export interface AuthModuleDeps {
-  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl'>;
+  config: Pick<
+    Config,
+    'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl' | 'corsOrigins'
+  >;
   secret: string;
   /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
   previousSecrets?: string[];
@@ -152,7 +155,8 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       metrics,
       store: deps.limiterStore?.(name),
     });
-  const auth = createAuthController({ otp, sessions });
+  const cookies = { clock, corsOrigins: config.corsOrigins };
+  const auth = createAuthController({ otp, sessions, cookies });
   const { provider, secret, verifyUrl } = config.captcha;
   // The config refuses a provider without a secret; `captcha` is bound only when one is set.
   const captcha =
@@ -186,7 +190,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
         ...account,
         ...createSessionLinkController({ newDevices }),
         linkLimiter: limiter('revoke-link', config.rateLimit.refreshPer5Min),
-        ...createMfaController({ mfa, otp }),
+        ...createMfaController({ mfa, otp, cookies }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
         captcha,
