@@ -5,49 +5,15 @@ import { createTransport, type CallOptions } from './http';
 import { memoryStorage } from './storage';
 import { SessionState } from './state';
 import { asTabMessage, CHANNEL_NAME, underLock, type TabMessage } from './tabs';
-import type {
-  AuthState,
-  OtpClientOptions,
-  RequestCodeOptions,
-  SessionPage,
-  SignIn,
-  StepUpProof,
-  User,
-} from './types';
+import type { AuthState, OtpClient, OtpClientOptions, SessionPage, SignIn, User } from './types';
 
 export const REFRESH_TOKEN_KEY = 'otp-login:refresh-token';
 export const CSRF_TOKEN_KEY = 'otp-login:csrf-token';
+/** Header mode: the session the stored refresh token belongs to, so tabs sharing storage agree. */
+export const SESSION_ID_KEY = 'otp-login:session-id';
 export const CSRF_COOKIE = '__Host-csrf';
 /** How long a tab that waited for the refresh lock waits for the holder's new token. */
 const CONTENDED_WAIT_MS = 1000;
-
-export interface OtpClient {
-  readonly mode: 'header' | 'cookie';
-  /** `POST /v1/otp/request`: the same answer for every valid address (202). */
-  requestCode(email: string, options?: RequestCodeOptions): Promise<void>;
-  /** `POST /v1/otp/verify`: signs in; the first verify of an address creates the user. */
-  verify(email: string, code: string): Promise<SignIn>;
-  /** `POST /v1/auth/step-up/email`: sends a step-up code to the user's own address. */
-  requestStepUpCode(): Promise<void>;
-  /** `POST /v1/auth/step-up`: a fresh (or second-factor) sign-in for the current session. */
-  stepUp(proof: StepUpProof): Promise<SignIn>;
-  /** A new token pair now (once for every tab: see the tab coordination in docs/api.md). */
-  refresh(): Promise<AuthState>;
-  /** `POST /v1/auth/logout`, then forgets every token, in every tab of this session. */
-  logout(): Promise<void>;
-  me(): Promise<User>;
-  listSessions(options?: { limit?: number; cursor?: string }): Promise<SessionPage>;
-  revokeSession(id: string): Promise<void>;
-  /** `DELETE /v1/sessions`: sign out everywhere else (needs a recent step-up). */
-  revokeOtherSessions(): Promise<void>;
-  /** A valid access token (refreshed when less than refreshAheadSeconds is left), or null when signed out. */
-  getAccessToken(): Promise<string | null>;
-  getState(): AuthState;
-  /** Called on each sign-in, refresh (also by another tab) and sign-out; returns the unsubscribe. */
-  onChange(listener: (state: AuthState) => void): () => void;
-  /** Stops listening to other tabs. */
-  close(): void;
-}
 
 interface TokenBody extends SignIn {
   refreshToken?: string;
@@ -71,29 +37,36 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
   let inflight: Promise<AuthState> | null = null;
 
   const post = (message: TabMessage) => channel?.postMessage(message);
-  const ours = (m: TabMessage) =>
-    m.baseUrl === baseUrl && (mode === 'cookie' || (m.sessionId !== null && m.sessionId === state.sessionId));
+  /** Cookie mode: every tab shares the cookie. Header mode: tabs that share the stored session. */
+  const ours = async (m: TabMessage) => {
+    if (m.baseUrl !== baseUrl) return false;
+    if (mode === 'cookie') return true;
+    const mine = state.sessionId ?? (await storage.getItem(SESSION_ID_KEY));
+    return m.sessionId !== null && m.sessionId === mine;
+  };
   channel?.addEventListener('message', (event) => {
     const m = asTabMessage(event.data);
-    if (!m || !ours(m)) return;
-    if (m.type === 'signed-out') void forget(false);
-    else if (m.expiresAt > (state.expiresAt ?? 0)) {
-      state.set({ ...m, user: (m.user as User | null) ?? null });
-    }
+    if (!m) return;
+    void ours(m).then((yes) => {
+      if (!yes) return;
+      if (m.type === 'signed-out') return forget(false);
+      if (m.expiresAt > (state.expiresAt ?? 0)) state.set({ ...m, user: (m.user as User | null) ?? null });
+    });
   });
 
   async function forget(tellOthers: boolean): Promise<void> {
     const sessionId = state.sessionId;
     state.clear();
-    await storage.removeItem(mode === 'header' ? REFRESH_TOKEN_KEY : CSRF_TOKEN_KEY);
+    if (mode === 'header') {
+      await storage.removeItem(REFRESH_TOKEN_KEY);
+      await storage.removeItem(SESSION_ID_KEY);
+    } else await storage.removeItem(CSRF_TOKEN_KEY);
     if (tellOthers) post({ type: 'signed-out', baseUrl, sessionId });
   }
 
   /** Keeps what a verify, step-up or refresh answered, and tells the other tabs. */
   async function accept(body: TokenBody, startedAt: number): Promise<SignIn> {
     const { refreshToken, csrfToken, ...signIn } = body;
-    if (mode === 'header' && refreshToken) await storage.setItem(REFRESH_TOKEN_KEY, refreshToken);
-    if (mode === 'cookie' && csrfToken) await storage.setItem(CSRF_TOKEN_KEY, csrfToken);
     const tokens = {
       accessToken: body.accessToken,
       expiresAt: startedAt + body.expiresIn * 1000,
@@ -101,6 +74,11 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
       sessionId: body.session?.id ?? null,
       csrfToken: csrfToken ?? null,
     };
+    if (mode === 'header' && refreshToken) {
+      await storage.setItem(REFRESH_TOKEN_KEY, refreshToken);
+      if (tokens.sessionId) await storage.setItem(SESSION_ID_KEY, tokens.sessionId);
+    }
+    if (mode === 'cookie' && csrfToken) await storage.setItem(CSRF_TOKEN_KEY, csrfToken);
     state.set(tokens);
     post({ type: 'tokens', baseUrl, ...tokens });
     return signIn;

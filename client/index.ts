@@ -3,7 +3,7 @@
  * memory and fresh, and call the account routes. No dependencies; served by the service at
  * `/v1/client.js` as one ES module. docs/api.md, "Client library", describes it.
  */
-export { createOtpClient, type OtpClient } from './client';
+export { createOtpClient } from './client';
 export { OtpApiError, type FieldProblem } from './errors';
 export { memoryStorage } from './storage';
 export type {
@@ -11,6 +11,7 @@ export type {
   AuthState,
   ChannelLike,
   LockManagerLike,
+  OtpClient,
   OtpClientOptions,
   RequestCodeOptions,
   Session,

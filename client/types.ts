@@ -108,3 +108,31 @@ export interface RequestCodeOptions {
   /** The CAPTCHA widget's answer, when the service requires one. */
   captchaToken?: string;
 }
+
+export interface OtpClient {
+  readonly mode: 'header' | 'cookie';
+  /** `POST /v1/otp/request`: the same answer for every valid address (202). */
+  requestCode(email: string, options?: RequestCodeOptions): Promise<void>;
+  /** `POST /v1/otp/verify`: signs in; the first verify of an address creates the user. */
+  verify(email: string, code: string): Promise<SignIn>;
+  /** `POST /v1/auth/step-up/email`: sends a step-up code to the user's own address. */
+  requestStepUpCode(): Promise<void>;
+  /** `POST /v1/auth/step-up`: a fresh (or second-factor) sign-in for the current session. */
+  stepUp(proof: StepUpProof): Promise<SignIn>;
+  /** A new token pair now (once for every tab: see the tab coordination in docs/api.md). */
+  refresh(): Promise<AuthState>;
+  /** `POST /v1/auth/logout`, then forgets every token, in every tab of this session. */
+  logout(): Promise<void>;
+  me(): Promise<User>;
+  listSessions(options?: { limit?: number; cursor?: string }): Promise<SessionPage>;
+  revokeSession(id: string): Promise<void>;
+  /** `DELETE /v1/sessions`: sign out everywhere else (needs a recent step-up). */
+  revokeOtherSessions(): Promise<void>;
+  /** A valid access token (refreshed when less than refreshAheadSeconds is left), or null when signed out. */
+  getAccessToken(): Promise<string | null>;
+  getState(): AuthState;
+  /** Called on each sign-in, refresh (also by another tab) and sign-out; returns the unsubscribe. */
+  onChange(listener: (state: AuthState) => void): () => void;
+  /** Stops listening to other tabs. */
+  close(): void;
+}
