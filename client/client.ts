@@ -1,6 +1,6 @@
 /** createOtpClient: sign-in, token upkeep and the account calls, in header or cookie mode. */
 import { OtpApiError } from './errors';
-import { defaultChannel, defaultLocks, readCookie } from './env';
+import { browserLocalStorage, defaultChannel, defaultLocks, readCookie } from './env';
 import { createTransport, type CallOptions } from './http';
 import { memoryStorage } from './storage';
 import { SessionState } from './state';
@@ -28,7 +28,9 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const now = options.now ?? (() => Date.now());
   const aheadMs = (options.refreshAheadSeconds ?? 60) * 1000;
-  const storage = options.storage ?? memoryStorage();
+  // Header mode keeps the refresh token in memory unless told otherwise; cookie mode's CSRF token
+  // is no secret from the page's scripts, and is kept where every tab and a reload find it.
+  const storage = options.storage ?? (mode === 'cookie' ? browserLocalStorage() : null) ?? memoryStorage();
   const locks = options.locks === undefined ? defaultLocks() : options.locks;
   const channel = options.channel === undefined ? defaultChannel(CHANNEL_NAME) : options.channel;
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

@@ -1,8 +1,9 @@
 /** What the client reads from its environment, each optional: Web Locks, BroadcastChannel, cookies. */
-import type { ChannelLike, LockManagerLike } from './types';
+import type { ChannelLike, LockManagerLike, TokenStorage } from './types';
 
 type Globals = {
   document?: { cookie?: unknown };
+  localStorage?: TokenStorage;
   WorkerGlobalScope?: unknown;
   navigator?: { locks?: LockManagerLike };
   BroadcastChannel?: new (name: string) => ChannelLike;
@@ -35,4 +36,18 @@ export function readCookie(name: string): string | null {
     if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return null;
+}
+
+/**
+ * The page's localStorage, when it has a usable one (it throws in some sandboxed frames).
+ * Cookie mode keeps its CSRF token there by default: a page on another origin than the service
+ * cannot read the CSRF cookie, and every tab must send the latest token.
+ */
+export function browserLocalStorage(): TokenStorage | null {
+  try {
+    const storage = inBrowser() ? globals.localStorage : undefined;
+    return storage && typeof storage.getItem === 'function' ? storage : null;
+  } catch {
+    return null;
+  }
 }

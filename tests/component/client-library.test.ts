@@ -16,7 +16,15 @@ describe('client library, header mode', () => {
 
   it('when a person signs in with the emailed code, then me, sessions, refresh and logout work, and logout revokes the session', async () => {
     const storage = memoryStorage();
-    const client = createOtpClient({ baseUrl: `${s.baseUrl}/`, storage, now: s.now });
+    const written: string[] = [];
+    const recorded = {
+      ...storage,
+      setItem(key: string, value: string) {
+        written.push(value);
+        return storage.setItem(key, value);
+      },
+    };
+    const client = createOtpClient({ baseUrl: `${s.baseUrl}/`, storage: recorded, now: s.now });
     const states: AuthState[] = [];
     client.onChange((state) => states.push(state));
 
@@ -40,6 +48,11 @@ describe('client library, header mode', () => {
     expect(after).not.toBe(before);
     expect(await storage.getItem(REFRESH_TOKEN_KEY)).not.toBe(firstRefreshToken);
     expect(await client.me()).toMatchObject({ id: signIn.user.id });
+
+    // The access token lives in memory only: storage holds the refresh token and the session id.
+    expect(written).not.toContain(before);
+    expect(written).not.toContain(after);
+    expect(written).toContain(signIn.session.id);
 
     await client.logout();
 
