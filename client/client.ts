@@ -35,13 +35,14 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
   const channel = options.channel === undefined ? defaultChannel(CHANNEL_NAME) : options.channel;
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const http = createTransport({ baseUrl, mode, fetch: fetchFn, now });
+  const scope = `${mode} ${baseUrl}`;
   const state = new SessionState();
   let inflight: Promise<AuthState> | null = null;
 
   const post = (message: TabMessage) => channel?.postMessage(message);
   /** Cookie mode: every tab shares the cookie. Header mode: tabs that share the stored session. */
   const ours = async (m: TabMessage) => {
-    if (m.baseUrl !== baseUrl) return false;
+    if (m.scope !== scope) return false;
     if (mode === 'cookie') return true;
     const mine = state.sessionId ?? (await storage.getItem(SESSION_ID_KEY));
     return m.sessionId !== null && m.sessionId === mine;
@@ -63,7 +64,7 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
       await storage.removeItem(REFRESH_TOKEN_KEY);
       await storage.removeItem(SESSION_ID_KEY);
     } else await storage.removeItem(CSRF_TOKEN_KEY);
-    if (tellOthers) post({ type: 'signed-out', baseUrl, sessionId });
+    if (tellOthers) post({ type: 'signed-out', scope, sessionId });
   }
 
   /** Keeps what a verify, step-up or refresh answered, and tells the other tabs. */
@@ -82,7 +83,7 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
     }
     if (mode === 'cookie' && csrfToken) await storage.setItem(CSRF_TOKEN_KEY, csrfToken);
     state.set(tokens);
-    post({ type: 'tokens', baseUrl, ...tokens });
+    post({ type: 'tokens', scope, ...tokens });
     return signIn;
   }
 

@@ -10,18 +10,21 @@ import type { LockManagerLike } from './types';
 export const LOCK_NAME = 'otp-login-refresh';
 export const CHANNEL_NAME = 'otp-login';
 
-/** What one tab tells the others. */
+/**
+ * What one tab tells the others. `scope` is the mode and the service's address: a client
+ * listens only to clients of the same service in the same mode.
+ */
 export type TabMessage =
   | {
       type: 'tokens';
-      baseUrl: string;
+      scope: string;
       sessionId: string | null;
       accessToken: string;
       expiresAt: number;
       user: unknown;
       csrfToken: string | null;
     }
-  | { type: 'signed-out'; baseUrl: string; sessionId: string | null };
+  | { type: 'signed-out'; scope: string; sessionId: string | null };
 
 /**
  * Runs `fn` under the lock. `contended` tells it whether another holder had the lock first
@@ -43,7 +46,7 @@ export async function underLock<T>(
 export function asTabMessage(data: unknown): TabMessage | null {
   if (!data || typeof data !== 'object') return null;
   const m = data as Partial<TabMessage>;
-  if (typeof m.baseUrl !== 'string') return null;
+  if (typeof m.scope !== 'string') return null;
   if (m.type === 'signed-out') return m as TabMessage;
   if (m.type === 'tokens' && typeof m.accessToken === 'string' && typeof m.expiresAt === 'number') {
     return m as TabMessage;
