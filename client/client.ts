@@ -20,6 +20,9 @@ interface TokenBody extends SignIn {
   csrfToken?: string;
 }
 
+/** A 401 about the access token itself (not, say, a wrong step-up code): a refresh may cure it. */
+const TOKEN_PROBLEMS = new Set(['token_expired', 'invalid_token', 'session_expired', 'unauthorized']);
+
 const signedOutError = () => new OtpApiError({ status: 401, code: 'not_signed_in', title: 'Not signed in' });
 
 export function createOtpClient(options: OtpClientOptions): OtpClient {
@@ -147,14 +150,14 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
     }
   }
 
-  /** A call with the access token; a 401 gets one refresh and one retry. */
+  /** A call with the access token; a 401 about the token gets one refresh and one retry. */
   async function authed<T>(path: string, call: CallOptions = {}): Promise<T> {
     const token = await getAccessToken();
     if (!token) throw signedOutError();
     try {
       return await http.call<T>(path, { ...call, accessToken: token });
     } catch (err) {
-      if (!(err instanceof OtpApiError) || err.status !== 401) throw err;
+      if (!(err instanceof OtpApiError) || err.status !== 401 || !TOKEN_PROBLEMS.has(err.code)) throw err;
       const retried = await refresh().then(
         () => state.accessToken,
         () => null,
@@ -207,6 +210,7 @@ export function createOtpClient(options: OtpClientOptions): OtpClient {
     },
     async revokeSession(id) {
       await authed(`/v1/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      if (id === state.sessionId) await forget(true);
     },
     async revokeOtherSessions() {
       await authed('/v1/sessions', { method: 'DELETE' });

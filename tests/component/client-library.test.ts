@@ -66,6 +66,31 @@ describe('client library, header mode', () => {
     client.close();
   });
 
+  it('when a step-up code is wrong, then 401 invalid_code after one request (never retried), the right one renews the token, and revoking its own session signs out', async () => {
+    const counter = s.countingFetch();
+    const client = createOtpClient({ baseUrl: s.baseUrl, now: s.now, fetch: counter.fetch });
+    await client.requestCode('stepup@example.com');
+    const { accessToken } = await client.verify('stepup@example.com', await s.codeFor('stepup@example.com'));
+    s.t.clock.advance(s.t.container.config.otp.resendCooldownSeconds * 1000 + 1000);
+    await client.requestStepUpCode();
+    const code = await s.codeFor('stepup@example.com');
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+    const error = await client.stepUp({ emailCode: wrong }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ status: 401, code: 'invalid_code' });
+    expect(counter.count('/v1/auth/step-up')).toBe(1);
+    expect(counter.count('/v1/auth/refresh')).toBe(0);
+    const stepped = await client.stepUp({ emailCode: code });
+    expect(stepped.accessToken).not.toBe(accessToken);
+    expect(await client.getAccessToken()).toBe(stepped.accessToken);
+
+    await client.revokeSession(stepped.session.id);
+
+    expect(client.getState().signedIn).toBe(false);
+    expect(await client.getAccessToken()).toBeNull();
+  });
+
   it('when the code is wrong, then an OtpApiError 401 invalid_code from the problem body, and the client stays signed out', async () => {
     const client = createOtpClient({ baseUrl: s.baseUrl, now: s.now });
     await client.requestCode('wrong@example.com');
