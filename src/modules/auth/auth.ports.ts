@@ -128,6 +128,11 @@ export interface SessionRepository {
 
 export interface RefreshTokenRepository {
   insert(record: RefreshTokenRecord): Promise<void>;
+  /**
+   * Starts the session's chain afresh with `record`, atomically: every other refresh token of
+   * the session is deleted (a step-up: a token issued before it must not earn its level).
+   */
+  replaceChain(record: RefreshTokenRecord): Promise<void>;
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   findChild(parentHash: string): Promise<RefreshTokenRecord | undefined>;
 }

@@ -14,6 +14,7 @@ type MongoRepositories = Omit<Repositories, keyof AuthInternals> & AuthInternals
  */
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date('2030-01-02T00:00:00Z');
+const token = { sessionId: 'session-1', createdAt: now, rotatedAt: null };
 const message = {
   otpId: 'otp-1',
   email: 'someone@example.com',
@@ -110,9 +111,8 @@ export const repositoryCalls: {
     deleteExpired: [[now]],
   },
   refreshTokens: {
-    insert: [
-      [{ tokenHash: 'child', sessionId: 'session-1', parentHash: 'parent', createdAt: now, rotatedAt: null }],
-    ],
+    insert: [[{ ...token, tokenHash: 'child', parentHash: 'parent' }]],
+    replaceChain: [[{ ...token, tokenHash: 'fresh', parentHash: null }]],
     findByHash: [['token-hash']],
     lockByHash: [['token-hash']],
     findChild: [['parent']],
