@@ -25,6 +25,8 @@ export function serviceEnv(o: {
     SMTP_PORT: '2',
     EMAIL_WORKER_IN_PROCESS: 'false',
     CORS_ORIGIN: 'https://app.example.com',
+    // Required in production; the bench sends no email, so no link is ever followed.
+    PUBLIC_URL: 'https://login.example.com',
     METRICS_TOKEN: randomBytes(16).toString('hex'),
     TRUST_PROXY: '1',
     // The production default (info: audit events, no access log); BENCH_LOG_LEVEL=http adds one line per request.

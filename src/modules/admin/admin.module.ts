@@ -25,7 +25,7 @@ export interface AdminModule {
 export function createAdminModule(deps: {
   /** ADMIN_API_KEYS; none turns the admin API off (403). */
   keys: string[];
-  store: Pick<AuthRepositories, 'users' | 'sessions'>;
+  store: Pick<AuthRepositories, 'users' | 'sessions' | 'mfa'>;
   audit: AdminAuditRepository;
   ipRules: IpRuleService;
   suppressions: SuppressionService;

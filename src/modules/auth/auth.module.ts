@@ -50,10 +50,7 @@ export interface AuthModule {
 }
 
 export interface AuthModuleDeps {
-  config: Pick<
-    Config,
-    'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl' | 'corsOrigins'
-  >;
+  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicUrl' | 'corsOrigins'>;
   secret: string;
   /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
   previousSecrets?: string[];
@@ -129,7 +126,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     queue: deps.queue,
     clock,
     logger,
-    baseUrl: config.publicBaseUrl,
+    baseUrl: config.publicUrl,
   });
   const otp = new OtpService({
     store,

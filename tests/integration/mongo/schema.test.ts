@@ -150,6 +150,7 @@ describe('configuration', () => {
     SMTP_HOST: 'smtp.example.com',
     CORS_ORIGIN: 'https://app.example.com',
     METRICS_TOKEN: 'metrics-token-0123456789',
+    PUBLIC_URL: 'https://login.example.com',
   };
 
   it('when DATABASE_URL is mongodb, then pool, timeouts and read preference come from their settings', () => {
