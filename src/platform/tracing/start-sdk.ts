@@ -37,9 +37,15 @@ function otlpExporter(target: TracingTarget, env: NodeJS.ProcessEnv): SpanExport
 export function startTracing(target: TracingTarget, env: NodeJS.ProcessEnv): Tracing {
   const named = env.OTEL_SERVICE_NAME || /(^|,)\s*service\.name=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const commandOnly = (command: string) => command;
+  // New Relic refuses attribute values over 4,095 characters (a long SQL text); a set limit wins.
+  const newRelicLimit =
+    target.kind === 'new-relic' &&
+    !env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT &&
+    !env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT;
   const sdk = new NodeSDK({
     serviceName: named ? undefined : 'otp-login-api',
     traceExporter: new ScrubbingExporter(otlpExporter(target, env)),
+    spanLimits: newRelicLimit ? { attributeValueLengthLimit: 4095 } : undefined,
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
