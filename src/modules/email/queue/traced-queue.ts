@@ -10,11 +10,12 @@ const QUEUE = 'otp-mail';
  * ids and flags only), so the job's span, in this process or in `npm run worker`, joins the
  * trace of the request that queued it. A no-op passthrough with tracing off.
  */
-export function tracedQueue(queue: MailQueue): MailQueue {
+export function tracedQueue<Q extends MailQueue>(queue: Q): Q {
+  // The queue's other members (BullMQ's counts, startWorker) stay as they are.
   return {
-    enqueue: (job) => tracing().publish(QUEUE, (trace) => queue.enqueue(trace ? { ...job, trace } : job)),
-    drain: () => queue.drain(),
-    close: () => queue.close(),
+    ...queue,
+    enqueue: (job: MailJob) =>
+      tracing().publish(QUEUE, (trace) => queue.enqueue(trace ? { ...job, trace } : job)),
   };
 }
 
