@@ -1,3 +1,5 @@
+// First: OpenTelemetry (when configured) must be running before the modules it traces load.
+import './tracing';
 import 'dotenv/config';
 import { createApp } from './app';
 import { buildContainer } from './composition-root';

@@ -1,3 +1,5 @@
+import type { JobTrace } from '../../platform/tracing/trace-context';
+
 /** The email module's ports: suppressions, message and event history, transports and the mail queue. */
 
 export type SuppressionReason = 'bounce' | 'dropped' | 'spamreport' | 'complaint' | 'manual';
@@ -98,6 +100,8 @@ export interface CodeMailJob {
   locale: string;
   /** The id of the request that asked for the code, so delivery lines can be joined to it. */
   requestId?: string;
+  /** With tracing on: the trace of the request that queued it (queue/traced-queue.ts). */
+  trace?: JobTrace;
 }
 
 /** A notice to an address's owner that its codes are being guessed at; it holds no code. */
@@ -110,6 +114,7 @@ export interface GuessNoticeJob {
   expiresAt: string;
   locale: string;
   requestId?: string;
+  trace?: JobTrace;
 }
 
 /**
@@ -130,6 +135,7 @@ export interface NewDeviceJob {
   /** Revokes only that session, once, until it expires; never logged. */
   revokeUrl: string;
   requestId?: string;
+  trace?: JobTrace;
 }
 
 /** To an account's old address, after the account's address was changed (it holds no link). */

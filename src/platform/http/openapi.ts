@@ -55,6 +55,10 @@ const base: DocumentBase = {
         detail: { type: 'string' },
         code: { enum: ERROR_CODES },
         requestId: { type: 'string' },
+        traceId: {
+          type: 'string',
+          description: 'The trace of this request, when tracing is on (docs/observability.md)',
+        },
         errors: {
           type: 'array',
           items: {
