@@ -135,7 +135,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     redis,
     store,
     otps: store.otps,
-    codes: createCodeMinter(hasher, config.otp.length),
+    codes: createCodeMinter(hasher, config.otp.length, config.magicLink.enabled && config.publicBaseUrl),
     emailHash,
     limiterStore,
     ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,

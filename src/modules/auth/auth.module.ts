@@ -25,6 +25,8 @@ import { deviceFingerprint } from './device';
 import { NewDeviceService } from './new-device.service';
 import { SessionLinks } from './session-link';
 import { createSessionLinkController } from './session-link.controller';
+import { createMagicLinkController } from './magic-link.controller';
+import { issueCookieSession } from './cookie-mode';
 import { SecretBox } from './totp';
 import { deriveKey } from '../../platform/secrets';
 import { SessionService } from './session.service';
@@ -46,7 +48,10 @@ export interface AuthModule {
 }
 
 export interface AuthModuleDeps {
-  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl'>;
+  config: Pick<
+    Config,
+    'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl' | 'magicLink' | 'corsOrigins'
+  > & { email: Pick<Config['email'], 'brand'> };
   secret: string;
   /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
   previousSecrets?: string[];
@@ -184,6 +189,15 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
         ...account,
         ...createSessionLinkController({ newDevices }),
         linkLimiter: limiter('revoke-link', config.rateLimit.refreshPer5Min),
+        ...createMagicLinkController({
+          links: otp.links,
+          enabled: config.magicLink.enabled,
+          productName: config.email.brand.productName,
+          redirectUrl: config.magicLink.redirectUrl,
+          allowedOrigins: [...config.corsOrigins, new URL(config.publicBaseUrl).origin],
+          issueCookies: (res, tokens) => issueCookieSession(res, tokens, config),
+        }),
+        magicLinkLimiter: limiter('magic-link', config.rateLimit.verifyPer5Min),
         ...createMfaController({ mfa, otp }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),

@@ -9,6 +9,7 @@ import {
   sessionsQuery,
 } from './auth.schemas';
 import { otpAcceptedResponse, sessionPageResponse, tokenResponse, userResponse } from './auth.responses';
+import { magicLinkRoutes, type MagicLinkHandler } from './magic-link.routes';
 import { mfaRoutes, type MfaHandler } from './mfa.routes';
 
 /** What the login module binds to its routes' names. */
@@ -27,7 +28,8 @@ export type AuthHandler =
   | 'refreshLimiter'
   | 'captcha'
   | 'authenticate'
-  | MfaHandler;
+  | MfaHandler
+  | MagicLinkHandler;
 
 const json = (schema: Joi.Schema) => ({ 'application/json': schema });
 const common: Record<string, ResponseSpec> = {
@@ -210,6 +212,7 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
         handler: 'deleteSession',
       },
       ...mfaRoutes(options),
+      ...magicLinkRoutes,
     ],
   };
 }

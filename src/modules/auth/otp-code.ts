@@ -37,15 +37,16 @@ export class CodeHasher {
 
 /**
  * Mints codes of `length` digits for the mail worker: it mails the code and stores only the
- * hash. With `linkBaseUrl` (OTP_MAGIC_LINK on), also a sign-in link on that address, bound to
- * the same row: the worker mails it and stores only its token's hash.
+ * hash. With `linkBaseUrl` (the public address, when OTP_MAGIC_LINK is on; false when off),
+ * also a sign-in link on that address, bound to the same row: the worker mails it and stores
+ * only its token's hash.
  */
-export function createCodeMinter(hasher: CodeHasher, length: number, linkBaseUrl?: string) {
+export function createCodeMinter(hasher: CodeHasher, length: number, linkBaseUrl?: string | false) {
   return {
     mint(otpId: string, email: string) {
       const code = generateCode(length);
       const minted = { code, hash: hasher.hash(otpId, email, code) };
-      if (linkBaseUrl === undefined) return minted;
+      if (!linkBaseUrl) return minted;
       const { token, hash } = mintMagicToken();
       return { ...minted, link: { url: magicLinkUrl(linkBaseUrl, token), hash } };
     },
