@@ -29,6 +29,7 @@ import { createMagicLinkController } from './magic-link.controller';
 import { issueCookieSession } from './cookie-mode';
 import { SecretBox } from './totp';
 import { deriveKey } from '../../platform/secrets';
+import { parseTestAccounts } from '../../platform/test-accounts';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 import { UserService } from './user.service';
@@ -138,6 +139,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     metrics,
     emailHash: deps.emailHash,
     suppressions: deps.suppressions,
+    testAccounts: parseTestAccounts(config.otp.testAccounts, config.otp.length).accounts,
     canSignUp: deps.canSignUp,
     onSignedIn: (user, session, ctx) => newDevices.onSignedIn(user, session, ctx),
     ceilings: {
@@ -155,7 +157,8 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       metrics,
       store: deps.limiterStore?.(name),
     });
-  const auth = createAuthController({ otp, sessions });
+  const cookies = { clock, corsOrigins: config.corsOrigins };
+  const auth = createAuthController({ otp, sessions, cookies });
   const { provider, secret, verifyUrl } = config.captcha;
   // The config refuses a provider without a secret; `captcha` is bound only when one is set.
   const captcha =
@@ -195,10 +198,10 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
           productName: config.email.brand.productName,
           redirectUrl: config.magicLink.redirectUrl,
           allowedOrigins: [...config.corsOrigins, new URL(config.publicBaseUrl).origin],
-          issueCookies: (res, tokens) => issueCookieSession(res, tokens, config),
+          issueCookies: (res, tokens) => issueCookieSession(res, tokens, cookies),
         }),
         magicLinkLimiter: limiter('magic-link', config.rateLimit.verifyPer5Min),
-        ...createMfaController({ mfa, otp }),
+        ...createMfaController({ mfa, otp, cookies }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
         captcha,
