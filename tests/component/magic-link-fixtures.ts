@@ -1,4 +1,3 @@
-import type { Response } from 'supertest';
 import type { TestApp } from '../helpers/test-app';
 
 /** Where the test apps send a browser after a link signs it in (an origin CORS_ORIGIN lists). */
@@ -19,18 +18,6 @@ export async function requestLink(t: TestApp, email: string) {
   // The next request for this address would otherwise meet the resend cooldown.
   t.clock.advance(61_000);
   return { code, path: match[1], token: match[2], mail };
-}
-
-/** The cookies an answer sets, by name: the value and the attributes as written. */
-export function cookiesOf(res: Response): Record<string, { value: string; attributes: string }> {
-  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
-  return Object.fromEntries(
-    (raw ?? []).map((line) => {
-      const [pair, ...attributes] = line.split(';');
-      const at = pair.indexOf('=');
-      return [pair.slice(0, at), { value: pair.slice(at + 1), attributes: attributes.join(';') }];
-    }),
-  );
 }
 
 export const verify = (t: TestApp, email: string, code: string) =>
