@@ -43,6 +43,8 @@ describeEachStorage<Storage>(['pglite', 'postgres'], 'sign-in links on %s', (sto
     expect(page.text).toContain('sign in to OTP Login on this device, in this browser');
     expect(page.text).toContain(email);
     expect(page.headers['set-cookie']).toBeUndefined();
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['cache-control']).toBe('no-store');
     expect(head.status).toBe(200);
     expectMatchesOpenApi(head, 'HEAD', DOC_PATH);
     expect(head.text ?? '').toBe('');
