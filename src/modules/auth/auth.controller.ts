@@ -15,7 +15,7 @@ import {
   type CookieModeConfig,
 } from './cookie-mode';
 
-/** What a sign-in records of the client: the request id, address, user agent, languages and client hints. */
+/** What the login rules know of the client: request id, IP, user agent, language, client hints. */
 export const clientContext = (req: Request, res: Response): ClientContext => ({
   requestId: res.locals.requestId,
   ip: req.ip ?? 'unknown',

@@ -18,6 +18,7 @@ import {
 import { magicLinkRoutes, type MagicLinkHandler } from './magic-link.routes';
 import { refreshRoutes } from './refresh.routes';
 import { mfaRoutes, type MfaHandler } from './mfa.routes';
+import { accountRoutes, type AccountHandler } from './account.routes';
 
 /** What the login module binds to its routes' names. */
 export type AuthHandler =
@@ -36,7 +37,8 @@ export type AuthHandler =
   | 'captcha'
   | 'authenticate'
   | MfaHandler
-  | MagicLinkHandler;
+  | MagicLinkHandler
+  | AccountHandler;
 
 const json = (schema: Joi.Schema) => ({ 'application/json': schema });
 const common: Record<string, ResponseSpec> = {
@@ -194,6 +196,7 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
       },
       ...mfaRoutes(options),
       ...magicLinkRoutes,
+      ...accountRoutes(options),
     ],
   };
 }
