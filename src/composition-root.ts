@@ -137,7 +137,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     redis,
     store,
     otps: store.otps,
-    codes: createCodeMinter(hasher, config.otp.length),
+    codes: createCodeMinter(hasher, config.otp.length, config.magicLink.enabled && config.publicUrl),
     emailHash,
     limiterStore,
     ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,

@@ -26,6 +26,8 @@ import { deviceFingerprint } from './device';
 import { NewDeviceService } from './new-device.service';
 import { SessionLinks } from './session-link';
 import { createSessionLinkController } from './session-link.controller';
+import { createMagicLinkController } from './magic-link.controller';
+import { issueCookieSession } from './cookie-mode';
 import { SecretBox } from './totp';
 import { deriveKey } from '../../platform/secrets';
 import { parseTestAccounts } from '../../platform/test-accounts';
@@ -50,7 +52,10 @@ export interface AuthModule {
 }
 
 export interface AuthModuleDeps {
-  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicUrl' | 'corsOrigins'>;
+  config: Pick<
+    Config,
+    'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicUrl' | 'magicLink' | 'corsOrigins'
+  > & { email: Pick<Config['email'], 'brand'> };
   secret: string;
   /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
   previousSecrets?: string[];
@@ -207,6 +212,15 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
         ...account,
         ...createSessionLinkController({ newDevices }),
         linkLimiter: limiter('revoke-link', config.rateLimit.refreshPer5Min),
+        ...createMagicLinkController({
+          links: otp.links,
+          enabled: config.magicLink.enabled,
+          productName: config.email.brand.productName,
+          redirectUrl: config.magicLink.redirectUrl,
+          allowedOrigins: [...config.corsOrigins, new URL(config.publicUrl).origin],
+          issueCookies: (res, tokens) => issueCookieSession(res, tokens, cookies),
+        }),
+        magicLinkLimiter: limiter('magic-link', config.rateLimit.verifyPer5Min),
         ...createMfaController({ mfa, otp, cookies }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),

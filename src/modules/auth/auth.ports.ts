@@ -87,8 +87,16 @@ export interface UserRepository {
  */
 export interface OtpRepository {
   create(otp: NewOtp): Promise<string>;
-  /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
-  setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
+  /**
+   * Stores the minted code's hash, and its sign-in link's hash or null (no link), while the code
+   * is still pending; false if it was consumed or expired meanwhile. A retry overwrites both.
+   */
+  setCodeHash(id: string, codeHash: string, now: Date, linkHash?: string | null): Promise<boolean>;
+  /**
+   * The code row a sign-in link's hash names, while it is pending (not consumed) and unexpired
+   * at `now`; a plain read. The sign-in itself re-checks under the rows' locks (`signIn`).
+   */
+  findByLinkHash(linkHash: string, now: Date): Promise<{ id: string; email: string } | undefined>;
   latestCreatedAt(email: string): Promise<Date | undefined>;
   countCreatedSince(
     by: { email?: string; requestIp?: string; emailDomain?: string },

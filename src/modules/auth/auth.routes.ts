@@ -15,6 +15,7 @@ import {
   tokenAnswer,
   userResponse,
 } from './auth.responses';
+import { magicLinkRoutes, type MagicLinkHandler } from './magic-link.routes';
 import { refreshRoutes } from './refresh.routes';
 import { mfaRoutes, type MfaHandler } from './mfa.routes';
 import { accountRoutes, type AccountHandler } from './account.routes';
@@ -36,6 +37,7 @@ export type AuthHandler =
   | 'captcha'
   | 'authenticate'
   | MfaHandler
+  | MagicLinkHandler
   | AccountHandler;
 
 const json = (schema: Joi.Schema) => ({ 'application/json': schema });
@@ -193,6 +195,7 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
         handler: 'deleteSession',
       },
       ...mfaRoutes(options),
+      ...magicLinkRoutes,
       ...accountRoutes(options),
     ],
   };

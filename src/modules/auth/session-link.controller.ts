@@ -1,30 +1,19 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { validated } from '../../platform/http/route-table';
 import { resolveLocale, type SupportedLocale } from '../email';
+import { escapeHtml as escape, sendPage } from './html-page';
 import type { NewDeviceService } from './new-device.service';
 import { SESSION_LINK_PAGE_STRINGS } from './session-link.strings';
 
 /**
  * The pages of the new-sign-in email's link, in the language of the request's Accept-Language
- * (the emails' resolver: en, es, fr, de; English otherwise). No script and no style: the
- * policy allows nothing but posting the form back here.
+ * (the emails' resolver: en, es, fr, de; English otherwise); html-page.ts: no script, no style.
  */
-const PAGE_POLICY = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 const localeOf = (req: Request): SupportedLocale => resolveLocale(undefined, req.get('accept-language'));
 
 function page(res: Response, locale: SupportedLocale, status: number, title: string, body: string): void {
-  res
-    .status(status)
-    .setHeader('Content-Security-Policy', PAGE_POLICY)
-    .setHeader('Content-Language', locale)
-    .vary('Accept-Language')
-    .type('html')
-    .send(
-      `<!DOCTYPE html>\n<html lang="${locale}">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="robots" content="noindex">\n<title>${escape(title)}</title>\n</head>\n<body>\n<h1>${escape(title)}</h1>\n${body}\n</body>\n</html>\n`,
-    );
+  res.setHeader('Content-Language', locale).vary('Accept-Language');
+  sendPage(res, { status, lang: locale, title, body });
 }
 
 const paragraph = (text: string) => `<p>${escape(text)}</p>`;

@@ -149,6 +149,7 @@ export interface EmailChangedJob {
   /** The new address, masked (`jo***@example.org`). */
   newAddressMasked: string;
   requestId?: string;
+  trace?: JobTrace;
 }
 
 /** A job that carries a notice (rendered from the job alone), not a code. */
@@ -173,15 +174,18 @@ export interface MailQueue {
   close(): Promise<void>;
 }
 
-/** Where the mail worker stores the hash of the code it minted (the login module's code rows). */
+/** Where the mail worker stores the hashes of the code (and link) it minted (the login module's code rows). */
 export interface PendingCodes {
-  /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
-  setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
+  /** Stores the minted hashes while the code is still pending; false if it was consumed or expired meanwhile. */
+  setCodeHash(id: string, codeHash: string, now: Date, linkHash?: string | null): Promise<boolean>;
 }
 
-/** Mints the code for a pending code row: the digits to mail and the hash to store (the login module's rule). */
+/**
+ * Mints the secrets of a pending code row (the login module's rule): the digits to mail and
+ * their hash, and, with sign-in links on, the link to mail and its token's hash.
+ */
 export interface CodeMinter {
-  mint(otpId: string, email: string): { code: string; hash: string };
+  mint(otpId: string, email: string): { code: string; hash: string; link?: { url: string; hash: string } };
 }
 
 /**

@@ -49,7 +49,11 @@ export const repositoryCalls: {
         },
       ],
     ],
-    setCodeHash: [['otp-1', 'hash', now]],
+    setCodeHash: [
+      ['otp-1', 'hash', now],
+      ['otp-1', 'hash', now, 'ab'.repeat(32)],
+    ],
+    findByLinkHash: [['ab'.repeat(32), now]],
     latestCreatedAt: [['someone@example.com']],
     countCreatedSince: [
       [{ email: 'someone@example.com' }, now],
@@ -118,14 +122,8 @@ export const repositoryCalls: {
     findChild: [['parent']],
     markRotated: [['token-hash', now]],
   },
-  knownDevices: {
-    remember: [['user-1', 'ab'.repeat(16), now]],
-    forgetBefore: [[now]],
-  },
-  sessionLinks: {
-    claim: [['link-1', later]],
-    deleteExpired: [[now]],
-  },
+  knownDevices: { remember: [['user-1', 'ab'.repeat(16), now]], forgetBefore: [[now]] },
+  sessionLinks: { claim: [['link-1', later]], deleteExpired: [[now]] },
   suppressions: {
     add: [[{ email: 'someone@example.com', reason: 'bounce', source: 'sendgrid', createdAt: now }]],
     remove: [['someone@example.com']],

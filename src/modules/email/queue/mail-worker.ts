@@ -28,11 +28,11 @@ import {
 export type JobResult = 'sent' | 'expired' | 'stale';
 
 /**
- * Delivers one email: a code email, or a guess notice. The code is minted here, after the job
- * left the queue, and only its hash is stored, so neither the queue nor the database ever
- * holds a code in clear; a notice holds none. Each outcome is recorded in `messages` (the
- * provider and its message id, which webhook events refer to; a notice has no code row); the
- * last failed try (permanent, or try `maxAttempts`) is recorded as failed.
+ * Delivers one email: a code email, or a notice. The code (and its sign-in link) is minted
+ * here, after the job left the queue, and only hashes are stored, so neither the queue nor the
+ * database ever holds a code or a link in clear; a notice holds none. Each outcome is recorded
+ * in `messages` (the provider and its message id, which webhook events refer to; a notice has
+ * no code row); the last failed try (permanent, or try `maxAttempts`) is recorded as failed.
  */
 export function createOtpMailProcessor(deps: {
   otps: PendingCodes;
@@ -83,12 +83,15 @@ export function createOtpMailProcessor(deps: {
     else if (job.kind === 'email_changed')
       email = renderEmailChangedNotice({ ...job, locale: resolveLocale(job.locale), brand: deps.brand });
     else {
-      const { code, hash } = deps.codes.mint(job.otpId, job.email);
-      const stored = await deps.otps.setCodeHash(job.otpId, hash, now);
+      // The link (OTP_MAGIC_LINK) is minted with the code and bound to the same row; both are
+      // mailed, only their hashes stored, and neither is ever in the job or a log line.
+      const { code, hash, link } = deps.codes.mint(job.otpId, job.email);
+      const stored = await deps.otps.setCodeHash(job.otpId, hash, now, link?.hash ?? null);
       if (!stored) return 'stale';
       const minutes = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000));
       email = renderOtpEmail({
         code,
+        linkUrl: link?.url,
         expiresInMinutes: minutes,
         locale: resolveLocale(job.locale),
         brand: deps.brand,
