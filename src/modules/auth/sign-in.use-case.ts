@@ -119,6 +119,9 @@ export class SignInUseCase {
 
     this.deps.metrics.otpVerifications.inc({ result: 'success' });
     this.deps.metrics.sessionsCreated.inc();
+    const requestedAt = counted.candidates.find((c) => c.id === matchedId)?.createdAt;
+    if (requestedAt)
+      this.deps.metrics.otpVerifyDelay.observe(Math.max(0, now.getTime() - requestedAt.getTime()) / 1000);
     this.deps.logger.info('otp verify succeeded', {
       event: 'otp.verify.succeeded',
       ...audit,

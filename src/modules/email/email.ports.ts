@@ -96,6 +96,8 @@ export interface CodeMailJob {
   locale: string;
   /** The id of the request that asked for the code, so delivery lines can be joined to it. */
   requestId?: string;
+  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
+  queuedAt?: number;
 }
 
 /** A notice to an address's owner that its codes are being guessed at; it holds no code. */
@@ -108,6 +110,8 @@ export interface GuessNoticeJob {
   expiresAt: string;
   locale: string;
   requestId?: string;
+  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
+  queuedAt?: number;
 }
 
 /**
@@ -128,6 +132,8 @@ export interface NewDeviceJob {
   /** Revokes only that session, once, until it expires; never logged. */
   revokeUrl: string;
   requestId?: string;
+  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
+  queuedAt?: number;
 }
 
 export type MailJob = CodeMailJob | GuessNoticeJob | NewDeviceJob;
