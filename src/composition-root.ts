@@ -159,6 +159,9 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     emailHash,
     limiterStore,
     captchaTimeoutMs: overrides.captchaTimeoutMs,
+    forgetDeliveries: async (address) => {
+      await store.emailMessages.deleteForEmail(address);
+    },
   });
   const admin = createAdminModule({
     ...base,
@@ -169,6 +172,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     suppressions: email.suppressions,
     deliveries: email.deliveries,
     onUserChanged: auth.onUserChanged,
+    eraseUser: auth.eraseUser,
     emailHash,
   });
 

@@ -4,7 +4,8 @@ import type { OtpService } from './otp.service';
 import type { ClientContext, SessionService } from './session.service';
 import { tokensView } from './auth.views';
 
-const clientContext = (req: Request, res: Response): ClientContext => ({
+/** What the login rules know of the client: request id, IP, user agent, language, client hints. */
+export const clientContext = (req: Request, res: Response): ClientContext => ({
   requestId: res.locals.requestId,
   ip: req.ip ?? 'unknown',
   userAgent: req.get('user-agent'),

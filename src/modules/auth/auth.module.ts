@@ -11,6 +11,7 @@ import { RedisHourlyCount } from '../../platform/redis/hourly-count';
 import type { RedisConnection } from '../../platform/redis/redis-client';
 import type { MailQueue } from '../email';
 import { createAccountController } from './account.controller';
+import { AccountService } from './account.service';
 import { createAuthController } from './auth.controller';
 import type { AuthStore } from './auth.ports';
 import { authRouteTable, type AuthHandler } from './auth.routes';
@@ -38,6 +39,8 @@ export interface AuthModule {
   users: UserService;
   /** Call after committing a change to a user or all their sessions (deletion, revoke-all): drops cached state. */
   onUserChanged(userId: string): Promise<void>;
+  /** Erases a user and all that is theirs: rows, codes, delivery history, cache (account.service.ts). */
+  eraseUser(userId: string): Promise<boolean>;
   /** The login routes (auth.routes.ts) with their handlers. */
   routes: BoundTable<AuthHandler>;
   /** Removes stale codes, failures and expired sessions. */
@@ -68,6 +71,8 @@ export interface AuthModuleDeps {
   limiterStore?: (name: string) => LimiterStore;
   /** How long siteverify may take before the request fails closed (tests shorten it). */
   captchaTimeoutMs?: number;
+  /** Forgets an address's delivery history (the email module's store), when a user is erased. */
+  forgetDeliveries: (email: string) => Promise<void>;
 }
 
 const passThrough: RequestHandler = (_req, _res, next) => next();
@@ -157,7 +162,6 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     provider && secret
       ? captchaCheck({ provider, secret, verifyUrl, logger, timeoutMs: deps.captchaTimeoutMs })
       : passThrough;
-  const account = createAccountController({ users, sessions });
   const mfa = new MfaService({
     store,
     sessions,
@@ -171,12 +175,28 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     logger,
     metrics,
   });
+  const accounts = new AccountService({
+    store,
+    mfa,
+    otp,
+    queue: deps.queue,
+    hasher: deps.hasher,
+    policy: { ...config.otp, ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix },
+    clock,
+    logger,
+    metrics,
+    forgetCached: async (userId) => cache?.forgetUser(userId),
+    onUserChanged: async (userId) => cache?.onUserChanged(userId),
+    forgetDeliveries: deps.forgetDeliveries,
+  });
+  const account = createAccountController({ users, sessions, accounts });
   return {
     tokens,
     sessions,
     otp,
     users,
     onUserChanged: async (userId) => cache?.onUserChanged(userId),
+    eraseUser: (userId) => accounts.erase(userId),
     routes: {
       table: authRouteTable({ codeLength: config.otp.length, captcha: Boolean(provider) }),
       bind: {

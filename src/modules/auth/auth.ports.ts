@@ -66,7 +66,17 @@ export interface UserRepository {
   /** Creates the user on first login or stamps lastLoginAt; a racing first login re-reads, never fails. */
   upsertOnLogin(email: string, now: Date): Promise<User>;
   list(options: { limit: number; after?: { createdAt: Date; id: string } }): Promise<User[]>;
+  /**
+   * Erases the user, atomically: the user and everything held under their id (sessions and
+   * their refresh tokens, known devices, factors, recovery codes) and under their address
+   * (codes, failures, the guess-notice mark). False when there was no such user.
+   */
   delete(id: string): Promise<boolean>;
+  /**
+   * Moves the user to a new address (normalised by the caller): `taken` when another user has
+   * it (the unique index decides, so a race cannot give one address to two users).
+   */
+  changeEmail(id: string, email: string): Promise<'changed' | 'taken' | 'not_found'>;
   count(): Promise<number>;
 }
 

@@ -10,6 +10,7 @@ import {
 } from './auth.schemas';
 import { otpAcceptedResponse, sessionPageResponse, tokenResponse, userResponse } from './auth.responses';
 import { mfaRoutes, type MfaHandler } from './mfa.routes';
+import { accountRoutes, type AccountHandler } from './account.routes';
 
 /** What the login module binds to its routes' names. */
 export type AuthHandler =
@@ -27,7 +28,8 @@ export type AuthHandler =
   | 'refreshLimiter'
   | 'captcha'
   | 'authenticate'
-  | MfaHandler;
+  | MfaHandler
+  | AccountHandler;
 
 const json = (schema: Joi.Schema) => ({ 'application/json': schema });
 const common: Record<string, ResponseSpec> = {
@@ -210,6 +212,7 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
         handler: 'deleteSession',
       },
       ...mfaRoutes(options),
+      ...accountRoutes(options),
     ],
   };
 }

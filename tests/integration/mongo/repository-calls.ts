@@ -14,6 +14,13 @@ type MongoRepositories = Omit<Repositories, keyof AuthInternals> & AuthInternals
  */
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date('2030-01-02T00:00:00Z');
+const message = {
+  otpId: 'otp-1',
+  email: 'someone@example.com',
+  provider: 'sendgrid',
+  providerMessageId: 'pm-1',
+  status: 'sent',
+};
 
 export const repositoryCalls: {
   [R in keyof MongoRepositories]: Record<keyof MongoRepositories[R], unknown[][]>;
@@ -24,6 +31,7 @@ export const repositoryCalls: {
     upsertOnLogin: [['someone@example.com', now]],
     list: [[{ limit: 20 }], [{ limit: 20, after: { createdAt: now, id: 'user-1' } }]],
     delete: [['user-1']],
+    changeEmail: [['user-1', 'other@example.com']],
     count: [[]],
   },
   otps: {
@@ -125,20 +133,10 @@ export const repositoryCalls: {
     list: [[{ limit: 20 }], [{ limit: 20, before: { createdAt: now, email: 'someone@example.com' } }]],
   },
   emailMessages: {
-    create: [
-      [
-        {
-          otpId: 'otp-1',
-          email: 'someone@example.com',
-          provider: 'sendgrid',
-          providerMessageId: 'pm-1',
-          status: 'sent',
-          createdAt: now,
-        },
-      ],
-    ],
+    create: [[{ ...message, createdAt: now }]],
     findById: [['message-1']],
     findByProviderMessageId: [['sendgrid', 'pm-1']],
+    deleteForEmail: [['someone@example.com']],
     advanceStatus: [['message-1', 'delivered', ['queued', 'sent'], now]],
     listRecentForEmail: [['someone@example.com', 10]],
     deleteBefore: [[now]],

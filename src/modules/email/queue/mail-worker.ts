@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import type { Metrics } from '../../../platform/metrics';
 import type { Clock } from '../../../platform/clock';
 import {
+  isNoticeJob,
   mailJobRef,
   type CodeMinter,
   type EmailMessageRepository,
@@ -16,6 +17,7 @@ import {
 import { MailError } from '../transports/mail-error';
 import { renderGuessNotice } from '../templates/guess-notice.template';
 import { renderNewDeviceEmail } from '../templates/new-device.template';
+import { renderEmailChangedNotice } from '../templates/email-changed.template';
 import {
   renderOtpEmail,
   resolveLocale,
@@ -48,7 +50,7 @@ export function createOtpMailProcessor(deps: {
   const record = async (job: MailJob, status: EmailMessageStatus, result: SendResult) => {
     try {
       await deps.messages?.create({
-        otpId: job.kind === 'guess_notice' || job.kind === 'new_device' ? null : job.otpId,
+        otpId: isNoticeJob(job) ? null : job.otpId,
         email: job.email,
         provider: result.provider ?? deps.mailer.name,
         providerMessageId: result.messageId ?? null,
@@ -82,6 +84,8 @@ export function createOtpMailProcessor(deps: {
     let email: RenderedEmail;
     if (job.kind === 'guess_notice') email = notice(job);
     else if (job.kind === 'new_device') email = newDevice(job);
+    else if (job.kind === 'email_changed')
+      email = renderEmailChangedNotice({ ...job, locale: resolveLocale(job.locale), brand: deps.brand });
     else {
       const { code, hash } = deps.codes.mint(job.otpId, job.email);
       const stored = await deps.otps.setCodeHash(job.otpId, hash, now);
@@ -94,10 +98,7 @@ export function createOtpMailProcessor(deps: {
         brand: deps.brand,
       });
     }
-    const key =
-      job.kind === 'guess_notice' || job.kind === 'new_device'
-        ? `${job.kind.replace('_', '-')}-${job.noticeId}`
-        : `otp-${job.otpId}`;
+    const key = isNoticeJob(job) ? `${job.kind.replace('_', '-')}-${job.noticeId}` : `otp-${job.otpId}`;
     let result: SendResult;
     try {
       // One key for every try of this job: providers and webhooks tie the tries together.
@@ -118,6 +119,7 @@ export function createOtpMailProcessor(deps: {
     const sent = {
       guess_notice: 'guess notice sent',
       new_device: 'new device email sent',
+      email_changed: 'email changed notice sent',
       code: 'otp email sent',
     };
     deps.logger.info(sent[job.kind ?? 'code'], {

@@ -55,7 +55,7 @@ export interface MongoOtpRepository extends OtpRepository {
 
 const HOUR = 3_600_000;
 /** The lock document's id: a SHA-256 of the email (the lock needs identity, not the address). */
-const lockIdOf = (email: string) => createHash('sha256').update(email).digest('hex');
+export const lockIdOf = (email: string) => createHash('sha256').update(email).digest('hex');
 
 export interface MongoAuthFailureRepository extends AuthFailureRepository {
   oldestSince(by: { email?: string; ip?: string }, since: Date): Promise<Date | undefined>;
