@@ -63,7 +63,7 @@ export function createBackendMetrics(registry: client.Registry) {
     }),
     emailDelivery: new client.Histogram({
       name: 'email_delivery_seconds',
-      help: 'From the request that queued an email to the provider accepting it, by kind (code, guess_notice, new_device)',
+      help: 'From the request that queued an email to the provider accepting it, by kind (code, guess_notice, new_device, email_changed)',
       labelNames: ['kind'],
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registers,

@@ -123,7 +123,7 @@ describeWith('postgres', '/metrics: database, email and sign-in funnel series on
         'kind',
         ['conflict', 'connection', 'timeout', 'transaction', 'resources', 'schema', 'other'],
       ],
-      ['email_delivery_seconds', 'kind', ['code', 'guess_notice', 'new_device']],
+      ['email_delivery_seconds', 'kind', ['code', 'guess_notice', 'new_device', 'email_changed']],
       ['email_send_attempts', 'outcome', ['sent', 'failed']],
       [
         'email_provider_errors_total',

@@ -98,8 +98,6 @@ export interface CodeMailJob {
   locale: string;
   /** The id of the request that asked for the code, so delivery lines can be joined to it. */
   requestId?: string;
-  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
-  queuedAt?: number;
 }
 
 /** A notice to an address's owner that its codes are being guessed at; it holds no code. */
@@ -112,8 +110,6 @@ export interface GuessNoticeJob {
   expiresAt: string;
   locale: string;
   requestId?: string;
-  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
-  queuedAt?: number;
 }
 
 /**
@@ -134,8 +130,6 @@ export interface NewDeviceJob {
   /** Revokes only that session, once, until it expires; never logged. */
   revokeUrl: string;
   requestId?: string;
-  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
-  queuedAt?: number;
 }
 
 /** To an account's old address, after the account's address was changed (it holds no link). */
@@ -153,7 +147,13 @@ export interface EmailChangedJob {
 
 /** A job that carries a notice (rendered from the job alone), not a code. */
 export type NoticeJob = GuessNoticeJob | NewDeviceJob | EmailChangedJob;
-export type MailJob = CodeMailJob | NoticeJob;
+/** What the queue adds to every job. */
+export interface QueueStamp {
+  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
+  queuedAt?: number;
+}
+
+export type MailJob = (CodeMailJob | NoticeJob) & QueueStamp;
 
 export const isNoticeJob = (job: MailJob): job is NoticeJob =>
   job.kind === 'guess_notice' || job.kind === 'new_device' || job.kind === 'email_changed';
