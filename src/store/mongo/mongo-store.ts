@@ -56,6 +56,8 @@ export async function connectMongo(options: MongoStoreOptions): Promise<Connecti
     bufferCommands: false,
     ...(options.dbName ? { dbName: options.dbName } : {}),
   });
+  // The client exists now and has not connected yet: its pool is watched from the first connection.
+  watchMongoPool(connection.getClient(), options.poolSize);
   try {
     await connection.asPromise();
   } catch (err) {
