@@ -82,9 +82,11 @@ async function countVerifyAttempt(db: Queryable, input: VerifyAttemptInput): Pro
     owner_notice: boolean;
     created_at: Date | null;
   }>(
-    // The code's request time (for otp_request_to_verify_seconds) read by its primary key.
-    `SELECT f.outcome, f.retry_after_ms, f.otp_id, f.code_hash, f.owner_notice, o.created_at
-       FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7) f LEFT JOIN otps o ON o.id = f.otp_id`,
+    // The code's request time (for otp_request_to_verify_seconds), one primary-key lookup per
+    // candidate: a subquery, not a join, which the planner could turn into a scan of all codes.
+    `SELECT f.outcome, f.retry_after_ms, f.otp_id, f.code_hash, f.owner_notice,
+            (SELECT o.created_at FROM otps o WHERE o.id = f.otp_id) AS created_at
+       FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7) f`,
     [
       input.email,
       input.ip,
