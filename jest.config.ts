@@ -17,10 +17,10 @@ const base = {
 } satisfies Partial<Project>;
 
 /**
- * Projects whose suites need servers: PostgreSQL, Redis and MongoDB are probed once per run
- * (the same module in every project runs once); suites that need a missing one are SKIPPED
- * (tests/helpers/services.ts) and the teardown prints why. Under CI PostgreSQL and Redis must
- * be there.
+ * Projects whose suites need servers or tools: PostgreSQL, Redis, MongoDB and promtool are
+ * probed once per run (the same module in every project runs once); suites that need a missing
+ * one are SKIPPED (tests/helpers/services.ts) and the teardown prints why. Under CI PostgreSQL,
+ * Redis and promtool must be there.
  */
 const withServers = {
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
@@ -46,7 +46,8 @@ const config: Config = {
     project('contract', { ...withServers, ...withPglite }),
     project('integration', { ...withServers, ...withPglite }),
     project('e2e'),
-    project('static'),
+    // static: promtool for the alert rules (tests/static/alert-rules.test.ts) is probed alike.
+    project('static', withServers),
   ],
   testTimeout: 30_000,
   maxWorkers: 2,

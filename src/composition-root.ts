@@ -32,6 +32,7 @@ import { deriveKey, hmacHex } from './platform/secrets';
 import { createRedisFeatures } from './redis-features';
 import { connectError } from './platform/sql/connect-error';
 import { createStore } from './store/create-store';
+import { instrumentStore } from './store/instrument-store';
 import type { Store } from './store/store';
 
 export interface Overrides {
@@ -121,7 +122,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
 
   // A failure names the database tried and the driver's reason (platform/sql/connect-error.ts).
   const failedStart = (err: unknown) => Promise.reject(connectError(config.storage, err));
-  const store = overrides.store ?? (await createStore(config).catch(failedStart));
+  const store = instrumentStore(overrides.store ?? (await createStore(config).catch(failedStart)), metrics);
   await store.migrate().catch(failedStart);
   // With REDIS_URL: cached sessions, shared limits and the durable queue (docs/redis.md).
   const redis = createRedisFeatures(config, { logger, metrics });

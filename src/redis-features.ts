@@ -42,6 +42,7 @@ export function createRedisFeatures(
     commandTimeoutMs: redis.commandTimeoutMs,
     logger,
     registry: metrics.registry,
+    commandMetrics: { duration: metrics.redisCommandDuration, errors: metrics.redisCommandErrors },
   });
   const limiters = loadLimiters().createLimiterStoreFactory({
     redis: connection,

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { createBackendMetrics } from './metrics-backends';
 
 /**
  * The checklist's dashboard figures. Each app has its own registry (tests run several);
@@ -66,6 +67,7 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    ...createBackendMetrics(registry),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AdminAuditRepository } from '../modules/admin/admin.ports';
 import type { AuthRepositories, AuthStore } from '../modules/auth/auth.ports';
 import type { EmailRepositories } from '../modules/email/email.ports';
 import type { IpRuleRepository } from '../modules/ip-rules/ip-rules.ports';
+import type { PoolStats } from '../platform/metrics-backends';
 
 /** Every module's repositories, as one transaction sees them. */
 export interface Repositories extends AuthRepositories, EmailRepositories {
@@ -19,4 +20,6 @@ export interface Store extends AuthStore, Repositories {
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The connection pool now (PostgreSQL, MongoDB); absent for PGlite, which has none. */
+  poolStats?(): PoolStats | undefined;
 }

@@ -53,7 +53,7 @@ describe('round trips of a successful verify', () => {
       // Then the device is recorded for the new-sign-in email (one upsert).
       // Before SignInUseCase: 10 (11 in a partial rollout), see docs/performance.md.
       expect(statements).toEqual([
-        'SELECT outcome, retry_after_ms, otp_id,',
+        'SELECT f.outcome, f.retry_after_ms, f.otp_id,',
         'SELECT outcome, user_row FROM',
         'WITH upsert AS (',
       ]);

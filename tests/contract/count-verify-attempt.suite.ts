@@ -24,12 +24,13 @@ export const countVerifyAttemptSuite: ContractSuite = ({ test }) => {
       maxFailedPerEmailPerHour: 4,
       ...overrides,
     });
-    /** A code row with a hash, as the mail worker leaves it. */
+    /** A code row with a hash, as the mail worker leaves it (a candidate carries its request time). */
     const code = async (s: Store, overrides: Partial<NewOtp>) => {
-      const id = await s.otps.create(newOtp(overrides));
+      const otp = newOtp(overrides);
+      const id = await s.otps.create(otp);
       const hash = `hash-${hex()}`;
       expect(await s.otps.setCodeHash(id, hash, overrides.createdAt ?? now())).toBe(true);
-      return { id, codeHash: hash };
+      return { id, codeHash: hash, createdAt: otp.createdAt };
     };
     const byId = async (s: Store, email: string) =>
       new Map((await s.otps.listNewest(email, 10)).map((o) => [o.id, o]));

@@ -8,7 +8,8 @@ import { Client } from 'pg';
  * TEST_SERVICES_FILE for every worker. Suites ask `describeWith` (tests/helpers/services.ts);
  * a missing server makes them SKIPPED, and the globalTeardown prints why.
  */
-export type Service = 'postgres' | 'redis' | 'mongo';
+/** `promtool` is a tool, not a server: the alert rules' checks need it (Debian's `prometheus`). */
+export type Service = 'postgres' | 'redis' | 'mongo' | 'promtool';
 
 export interface ServiceStatus {
   available: boolean;
@@ -22,10 +23,11 @@ export const SERVICE_NAMES: Record<Service, string> = {
   postgres: 'PostgreSQL',
   redis: 'Redis',
   mongo: 'MongoDB',
+  promtool: 'promtool',
 };
 
 /** Under CI these must be there: a missing one fails the run instead of skipping suites. */
-export const REQUIRED_UNDER_CI: Service[] = ['postgres', 'redis'];
+export const REQUIRED_UNDER_CI: Service[] = ['postgres', 'redis', 'promtool'];
 
 /** Where the PostgreSQL server for tests lives (CI's workflow sets TEST_DATABASE_URL). */
 export const POSTGRES_ADMIN_URL =
@@ -89,9 +91,19 @@ async function probeMongo(): Promise<ServiceStatus> {
   }
 }
 
+/** promtool checks and unit-tests deploy/monitoring/alerts.yml (.ci/run installs it). */
+function probePromtool(): ServiceStatus {
+  const run = spawnSync('promtool', ['--version'], { timeout: 5_000 });
+  if (run.status === 0) return { available: true };
+  return {
+    available: false,
+    reason: 'promtool is not installed (apt-get install prometheus; .ci/run installs it when it is missing)',
+  };
+}
+
 export async function probeServices(): Promise<ServiceReport> {
   const [postgres, mongo] = await Promise.all([probePostgres(), probeMongo()]);
-  return { postgres, redis: probeRedis(), mongo };
+  return { postgres, redis: probeRedis(), mongo, promtool: probePromtool() };
 }
 
 /** A suite registered as skipped, as the teardown lists it. */
@@ -109,7 +121,7 @@ export function readServiceReport(): ServiceReport {
   if (!file || !existsSync(file)) {
     throw new Error(
       'TEST_SERVICES_FILE is not set: run the tests through jest.config.ts, whose globalSetup ' +
-        '(tests/setup/global-setup.ts) probes PostgreSQL, Redis and MongoDB once',
+        '(tests/setup/global-setup.ts) probes PostgreSQL, Redis, MongoDB and promtool once',
     );
   }
   return JSON.parse(readFileSync(file, 'utf8')) as ServiceReport;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createMetrics } from '../../src/platform/metrics';
+import { createBackendMetrics } from '../../src/platform/metrics-backends';
+import client from 'prom-client';
 
 const root = join(__dirname, '..', '..');
 const BUILTIN = new Set(['up']);
@@ -78,5 +80,29 @@ describe('monitoring assets', () => {
     ]) {
       expect(titles).toContain(figure);
     }
+  });
+
+  it("when an alert names a series, or the operators' series exist, then a dashboard panel charts it", async () => {
+    const dashboard = JSON.parse(
+      readFileSync(join(root, 'deploy/monitoring/grafana-dashboard.json'), 'utf8'),
+    ) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+    const charted = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricNamesIn(t.expr))));
+    const base = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+    const chartedBase = new Set([...charted].map(base));
+    const doc = parse(readFileSync(join(root, 'deploy/monitoring/alerts.yml'), 'utf8')) as {
+      groups: Array<{ rules: Array<{ alert: string; expr: string }> }>;
+    };
+    const alertSeries = doc.groups
+      .flatMap((g) => g.rules)
+      .flatMap((r) => metricNamesIn(r.expr).map((name) => ({ alert: r.alert, name })))
+      .filter(({ name }) => !BUILTIN.has(name));
+    const registry = new client.Registry();
+    createBackendMetrics(registry);
+    const backend = (await registry.getMetricsAsJSON()).map((m) => m.name);
+
+    for (const { alert, name } of alertSeries)
+      expect({ alert, name, charted: chartedBase.has(base(name)) }).toEqual({ alert, name, charted: true });
+    for (const name of backend)
+      expect({ name, charted: chartedBase.has(name) }).toEqual({ name, charted: true });
   });
 });

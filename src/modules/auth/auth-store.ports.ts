@@ -63,7 +63,12 @@ export interface VerifyAttemptInput {
  */
 export type VerifyAttemptOutcome =
   | { kind: 'locked'; retryAfterSeconds: number }
-  | { kind: 'counted'; candidates: Array<{ id: string; codeHash: string }>; ownerNotice: boolean };
+  | {
+      kind: 'counted';
+      /** Each live code; `createdAt` (when it was requested) feeds the request-to-verify figure. */
+      candidates: Array<{ id: string; codeHash: string; createdAt?: Date }>;
+      ownerNotice: boolean;
+    };
 
 /** A sign-in after a code matched (see `AuthStore.signIn`). */
 export interface SignInInput {

@@ -106,7 +106,8 @@ export class SignInUseCase {
     }
     if (await this.deps.ceilings.failedVerifies.isReached(now)) return this.failed(audit);
 
-    return (await this.complete(email, matchedId, ctx, now, 'code')) ?? this.failed(audit);
+    const requestedAt = counted.candidates.find((c) => c.id === matchedId)?.createdAt;
+    return (await this.complete(email, matchedId, ctx, now, 'code', requestedAt)) ?? this.failed(audit);
   }
 
   /**
@@ -121,6 +122,8 @@ export class SignInUseCase {
     ctx: ClientContext,
     now: Date,
     method: 'code' | 'link',
+    /** When the code was asked for: the request-to-verify time is measured from it. */
+    requestedAt?: Date,
   ): Promise<IssuedTokens | undefined> {
     const { store, sessions } = this.deps;
     const opened = sessions.open(ctx);
@@ -136,6 +139,8 @@ export class SignInUseCase {
 
     this.deps.metrics.otpVerifications.inc({ result: 'success' });
     this.deps.metrics.sessionsCreated.inc();
+    if (requestedAt)
+      this.deps.metrics.otpVerifyDelay.observe(Math.max(0, now.getTime() - requestedAt.getTime()) / 1000);
     this.deps.logger.info('otp verify succeeded', {
       event: 'otp.verify.succeeded',
       requestId: ctx.requestId,

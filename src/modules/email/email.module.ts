@@ -15,6 +15,7 @@ import { createMemoryMailQueue, type RetryPolicy } from './queue/memory-mail-que
 import { tracedProcessor, tracedQueue } from './queue/traced-queue';
 import { SuppressionService } from './suppression.service';
 import { createMailerFromConfig } from './transports/mailer-factory';
+import { countingErrors, type ProviderErrorSink } from './transports/counted.mailer';
 import { createWebhooksController } from './webhooks/webhooks.controller';
 import { webhookBindings, webhookRouteTable, type WebhookHandler } from './webhooks/webhooks.routes';
 import { createWebhookVerifiers } from './webhooks/verifiers';
@@ -74,12 +75,15 @@ export interface EmailModuleDeps {
 
 export function createEmailModule(deps: EmailModuleDeps): EmailModule {
   const { config, store, clock, logger, metrics, emailHash } = deps;
-  const mailer = deps.mailer ?? createMailerFromConfig(config, logger);
+  const providerError: ProviderErrorSink = (provider, errorClass) =>
+    metrics.emailProviderErrors.inc({ provider, class: errorClass });
+  const mailer = deps.mailer ?? createMailerFromConfig(config, logger, undefined, providerError);
   const retry = { maxAttempts: config.maxAttempts, ...deps.mailRetry };
   const processOtpMail = tracedProcessor(
     createOtpMailProcessor({
       otps: deps.otps,
-      mailer,
+      // A given mailer (tests) is counted as a whole; built ones are counted per provider.
+      mailer: deps.mailer ? countingErrors(deps.mailer, providerError) : mailer,
       codes: deps.codes,
       clock,
       brand: config.brand,
@@ -151,7 +155,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
   });
   return {
     mailer,
-    queue: tracedQueue(queue),
+    queue: stampingQueue(tracedQueue(queue)),
     suppressions,
     deliveries: new DeliveryService({ repos: store }),
     emailEvents,
@@ -165,5 +169,14 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
       await queue.close();
       await mailer.close?.();
     },
+  };
+}
+
+/** Every job carries the time it was queued, which the worker's delivery figures start from. */
+function stampingQueue(queue: MailQueue): MailQueue {
+  // The queue's other members (the durable queue's counts and worker) are kept as they are.
+  return {
+    ...queue,
+    enqueue: (job) => queue.enqueue(job.queuedAt === undefined ? { ...job, queuedAt: Date.now() } : job),
   };
 }

@@ -154,7 +154,13 @@ export interface EmailChangedJob {
 
 /** A job that carries a notice (rendered from the job alone), not a code. */
 export type NoticeJob = GuessNoticeJob | NewDeviceJob | EmailChangedJob;
-export type MailJob = CodeMailJob | NoticeJob;
+/** What the queue adds to every job. */
+export interface QueueStamp {
+  /** When it was queued (epoch ms; stamped by the queue): where `email_delivery_seconds` starts. */
+  queuedAt?: number;
+}
+
+export type MailJob = (CodeMailJob | NoticeJob) & QueueStamp;
 
 export const isNoticeJob = (job: MailJob): job is NoticeJob =>
   job.kind === 'guess_notice' || job.kind === 'new_device' || job.kind === 'email_changed';

@@ -3,6 +3,7 @@ import { createClient, createCluster, ErrorReply } from 'redis';
 import type { Logger } from 'winston';
 import { withTimeout } from '../timeout';
 import { createDeadlines } from './command-deadlines';
+import { observeCommand, type CommandMetrics } from './command-metrics';
 
 export type RedisState = 'connecting' | 'ready' | 'degraded';
 
@@ -47,6 +48,8 @@ export interface RedisConnectionOptions {
   registry: client.Registry;
   /** How often a degraded connection is probed with PING. */
   probeIntervalMs?: number;
+  /** Command latency and failures (`send` only: the probe's PINGs are not traffic). */
+  commandMetrics?: CommandMetrics;
 }
 
 /** Reconnect delay: exponential from 50 ms, capped at 2 s, with up to 100 ms of jitter. */
@@ -162,8 +165,11 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     usable: () => state === 'ready',
     state: () => state,
     send<T>(args: string[], key?: string): Promise<T> {
-      if (state !== 'ready') return Promise.reject(new RedisUnavailableError());
-      return deadlines.bound(issue(args, key) as Promise<T>, onFailure);
+      const sent =
+        state === 'ready'
+          ? deadlines.bound(issue(args, key) as Promise<T>, onFailure)
+          : Promise.reject(new RedisUnavailableError());
+      return observeCommand(options.commandMetrics, args, sent);
     },
     onRecovered(hook) {
       hooks.push(hook);

@@ -79,6 +79,12 @@ export function createPostgresClient(options: {
       }
     },
     close: () => pool.end(),
+    pool: () => ({
+      size: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: options.poolMax,
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PoolStats } from '../metrics-backends';
 import { ConflictError, UnavailableError } from '../errors/app-error';
 
 /** What a repository needs from a SQL connection: PostgreSQL (`pg`) and PGlite both provide it. */
@@ -9,6 +10,8 @@ export interface SqlClient extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(work: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The pool now (PostgreSQL); PGlite is one in-process connection and has none. */
+  pool?(): PoolStats;
 }
 
 const UNAVAILABLE_CODES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '55P03', '40P01']);

@@ -6,6 +6,7 @@ import { bootstrapIndexes, ensureIndexes } from './mongo-indexes';
 import { createModels, type MongoModels } from './mongo-models';
 import { createMongoOps, type MongoOps } from '../../platform/mongo/mongo-ops';
 import { createMongoRepositories } from './mongo-repositories';
+import { watchMongoPool } from '../../platform/mongo/mongo-pool-stats';
 import { createMongoLoginRules } from '../../modules/auth/repositories/mongo/login-rules';
 
 export type ReadPreferenceMode = mongoose.mongo.ReadPreferenceMode;
@@ -55,6 +56,8 @@ export async function connectMongo(options: MongoStoreOptions): Promise<Connecti
     bufferCommands: false,
     ...(options.dbName ? { dbName: options.dbName } : {}),
   });
+  // The client exists now and has not connected yet: its pool is watched from the first connection.
+  watchMongoPool(connection.getClient(), options.poolSize);
   try {
     await connection.asPromise();
   } catch (err) {
@@ -82,6 +85,7 @@ export async function assertTransactionsSupported(connection: Connection): Promi
 /** The MongoDB storage backend over an open connection. */
 export function createMongoStoreOn(connection: Connection, options: MongoStoreOptions): Store {
   const models: MongoModels = createModels(connection);
+  const poolStats = watchMongoPool(connection.getClient(), options.poolSize);
 
   const opsFor = (session?: ClientSession): MongoOps =>
     createMongoOps({
@@ -144,6 +148,7 @@ export function createMongoStoreOn(connection: Connection, options: MongoStoreOp
       }
     },
     close: () => connection.close(),
+    poolStats,
   };
 }
 

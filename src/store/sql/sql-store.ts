@@ -107,5 +107,6 @@ export function createSqlStore(client: SqlClient): Store {
       await client.query('SELECT 1');
     },
     close: () => client.close(),
+    ...(client.pool ? { poolStats: client.pool } : {}),
   };
 }

@@ -21,6 +21,11 @@ async function requestCode(t: TestApp, email: string) {
   return res;
 }
 
+const providerErrors = async (t: TestApp, provider: string, errorClass: string) =>
+  (await t.container.metrics.emailProviderErrors.get()).values.find(
+    (v) => v.labels.provider === provider && v.labels.class === errorClass,
+  )?.value ?? 0;
+
 const emailsTotal = async (t: TestApp, outcome: string) =>
   (await t.container.metrics.emails.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
 
@@ -143,7 +148,11 @@ describe('fallback provider: SendGrid, then SES', () => {
   it('when SendGrid fails with 500, then SES sends the same message at once and the record names SES', async () => {
     primary.reply(sendgrid.serverError);
     secondary.reply(ses.accepted);
+    const before = await providerErrors(t, 'sendgrid', 'server');
     await requestCode(t, 'fay@example.com');
+
+    // The primary's failure is counted under its own name, though the fallback delivered.
+    expect(await providerErrors(t, 'sendgrid', 'server')).toBe(before + 1);
 
     expect(primary.requests).toHaveLength(1);
     expect(secondary.requests).toHaveLength(1);
@@ -161,7 +170,9 @@ describe('fallback provider: SendGrid, then SES', () => {
 
   it('when SendGrid refuses the address with 400, then SES is not asked and nothing is retried', async () => {
     primary.reply(sendgrid.invalidAddress);
+    const before = await providerErrors(t, 'sendgrid', 'rejected');
     await requestCode(t, 'hal@example.com');
+    expect(await providerErrors(t, 'sendgrid', 'rejected')).toBe(before + 1);
     expect(primary.requests).toHaveLength(1);
     expect(secondary.requests).toHaveLength(0);
     const report = await t.container.deliveries.recentMessagesFor('hal@example.com');

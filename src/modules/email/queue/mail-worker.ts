@@ -73,7 +73,11 @@ export function createOtpMailProcessor(deps: {
   const newDevice = (job: NewDeviceJob): RenderedEmail =>
     renderNewDeviceEmail({ ...job, locale: resolveLocale(job.locale), brand: deps.brand });
 
+  const { emailQueueWait, emailDelivery, emailAttempts } = deps.metrics;
   return async function processOtpMail(job: MailJob, attempt: number): Promise<JobResult> {
+    // Wall-clock ages: the job may have been queued by another process (a separate worker).
+    if (attempt === 1 && job.queuedAt !== undefined)
+      emailQueueWait.observe(Math.max(0, Date.now() - job.queuedAt) / 1000);
     const now = deps.clock.now();
     const expiresAt = new Date(job.expiresAt);
     if (expiresAt <= now) return 'expired';
@@ -104,9 +108,15 @@ export function createOtpMailProcessor(deps: {
       result = await deps.mailer.send({ to: job.email, ...email, idempotencyKey: key });
     } catch (err) {
       const last = (err instanceof MailError && err.permanent) || attempt >= (deps.maxAttempts ?? Infinity);
-      if (last) await record(job, 'failed', {});
+      if (last) {
+        emailAttempts.observe({ outcome: 'failed' }, attempt);
+        await record(job, 'failed', {});
+      }
       throw err;
     }
+    if (job.queuedAt !== undefined)
+      emailDelivery.observe({ kind: job.kind ?? 'code' }, Math.max(0, Date.now() - job.queuedAt) / 1000);
+    emailAttempts.observe({ outcome: 'sent' }, attempt);
     await record(job, 'sent', result);
     const { messageId } = result;
     const sent = {

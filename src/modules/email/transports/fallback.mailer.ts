@@ -57,7 +57,11 @@ export function withCircuitBreaker(inner: Mailer, options: CircuitOptions, logge
     async send(message) {
       const t = now();
       if (t < openUntil) {
-        throw new MailError(`${inner.name} circuit open`, false, { retryAfterMs: openUntil - t });
+        throw new MailError(`${inner.name} circuit open`, false, {
+          retryAfterMs: openUntil - t,
+          errorClass: 'circuit_open',
+          provider: inner.name,
+        });
       }
       const trial = openUntil !== 0;
       try {

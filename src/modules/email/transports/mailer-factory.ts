@@ -4,6 +4,7 @@ import type { Mailer } from '../email.ports';
 import { createConsoleMailer } from './console.mailer';
 import { createFallbackMailer, withCircuitBreaker, type CircuitOptions } from './fallback.mailer';
 import { createSmtpMailer } from './smtp.mailer';
+import { countingErrors, type ProviderErrorSink } from './counted.mailer';
 
 /*
  * Each HTTP provider's SDK costs 15-20 MB of memory when loaded, so only the configured
@@ -61,10 +62,12 @@ export function createMailerFromConfig(
   email: Config['email'],
   logger: Logger,
   circuit: CircuitOptions = DEFAULT_CIRCUIT,
+  onProviderError: ProviderErrorSink = () => undefined,
 ): Mailer {
   if (email.transport === 'console') return createTransport('console', email);
-  const primary = withCircuitBreaker(createTransport(email.transport, email), circuit, logger);
+  const provider = (kind: EmailTransportKind) =>
+    countingErrors(withCircuitBreaker(createTransport(kind, email), circuit, logger), onProviderError);
+  const primary = provider(email.transport);
   if (!email.fallbackTransport) return primary;
-  const secondary = withCircuitBreaker(createTransport(email.fallbackTransport, email), circuit, logger);
-  return createFallbackMailer(primary, secondary, logger);
+  return createFallbackMailer(primary, provider(email.fallbackTransport), logger);
 }

@@ -1,4 +1,4 @@
-import { MailError, maskedReason } from './mail-error';
+import { MailError, maskedReason, type MailErrorClass } from './mail-error';
 
 /** Reads a Retry-After header (delta-seconds or an HTTP date) as milliseconds from `now`. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
@@ -25,6 +25,8 @@ export function mailErrorForStatus(
   const detail = options.detail ? `: ${maskedReason(undefined, options.detail).slice(0, 200)}` : '';
   return new MailError(`${provider} answered ${status}${detail}`, !transient, {
     retryAfterMs: transient ? parseRetryAfter(options.retryAfter) : undefined,
+    errorClass: classOfStatus(status),
+    provider,
   });
 }
 
@@ -32,5 +34,15 @@ export function mailErrorForStatus(
 
 /** A request that got no HTTP answer (refused, reset, timed out): always worth another try. */
 export function mailErrorForNetwork(provider: string, code: string | undefined): MailError {
-  return new MailError(`${provider} request failed (${code ?? 'network error'})`, false);
+  return new MailError(`${provider} request failed (${code ?? 'network error'})`, false, {
+    errorClass: /TIMEDOUT|TIMEOUT|ABORT/i.test(code ?? '') ? 'timeout' : 'network',
+    provider,
+  });
+}
+
+function classOfStatus(status: number): MailErrorClass {
+  if (status === 429) return 'throttled';
+  if (status === 408) return 'timeout';
+  if (status === 401 || status === 403) return 'auth';
+  return status >= 500 ? 'server' : 'rejected';
 }

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { MailError, maskedReason } from './mail-error';
+import { MailError, maskedReason, type MailErrorClass } from './mail-error';
 import type { Mailer } from '../email.ports';
 
 export interface SmtpOptions {
@@ -58,9 +58,7 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
         throw new MailError(
           `smtp send failed${code ? ` (${code})` : ''}: ${reason}`,
           code !== undefined && code >= 500,
-          {
-            cause: err,
-          },
+          { cause: err, errorClass: smtpErrorClass(code, e.code), provider: 'smtp' },
         );
       }
     },
@@ -68,4 +66,12 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
       transport.close();
     },
   };
+}
+
+/** A reply code 5xx refuses the message; 4xx is the server's passing trouble; else nodemailer's code says. */
+function smtpErrorClass(reply: number | undefined, code: string | undefined): MailErrorClass {
+  if (reply !== undefined) return reply >= 500 ? 'rejected' : 'server';
+  if (code === 'EAUTH') return 'auth';
+  if (code === 'ETIMEDOUT' || /timeout/i.test(code ?? '')) return 'timeout';
+  return 'network';
 }

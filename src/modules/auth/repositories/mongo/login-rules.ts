@@ -128,7 +128,7 @@ export async function countVerifyAttempt(
     (await otps.claimGuessNotice(email, now));
   return {
     kind: 'counted',
-    candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string })),
+    candidates: live.map((o) => ({ id: o.id, codeHash: o.codeHash as string, createdAt: o.createdAt })),
     ownerNotice,
   };
 }

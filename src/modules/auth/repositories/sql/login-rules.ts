@@ -80,9 +80,13 @@ async function countVerifyAttempt(db: Queryable, input: VerifyAttemptInput): Pro
     otp_id: string;
     code_hash: string;
     owner_notice: boolean;
+    created_at: Date | null;
   }>(
-    `SELECT outcome, retry_after_ms, otp_id, code_hash, owner_notice
-       FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7)`,
+    // The code's request time (for otp_request_to_verify_seconds), one primary-key lookup per
+    // candidate: a subquery, not a join, which the planner could turn into a scan of all codes.
+    `SELECT f.outcome, f.retry_after_ms, f.otp_id, f.code_hash, f.owner_notice,
+            (SELECT o.created_at FROM otps o WHERE o.id = f.otp_id) AS created_at
+       FROM otp_count_verify_attempt($1, $2, $3, $4, $5, $6, $7) f`,
     [
       input.email,
       input.ip,
@@ -98,7 +102,11 @@ async function countVerifyAttempt(db: Queryable, input: VerifyAttemptInput): Pro
   }
   return {
     kind: 'counted',
-    candidates: rows.map((r) => ({ id: r.otp_id, codeHash: r.code_hash })),
+    candidates: rows.map((r) => ({
+      id: r.otp_id,
+      codeHash: r.code_hash,
+      ...(r.created_at ? { createdAt: new Date(r.created_at) } : {}),
+    })),
     ownerNotice: rows[0]?.owner_notice === true,
   };
 }
