@@ -39,8 +39,7 @@ export class MagicLinkSignIn {
   async signIn(token: string, ctx: ClientContext): Promise<IssuedTokens | undefined> {
     const now = this.deps.clock.now();
     const row = await this.find(token, now);
-    const tokens =
-      row && (await this.deps.signIn.complete(row.email, row.id, ctx, now, 'link', row.createdAt));
+    const tokens = row && (await this.deps.signIn.complete(row.email, row.id, ctx, now, 'link'));
     this.deps.metrics.magicLinks.inc({ result: tokens ? 'signed_in' : 'invalid' });
     if (!tokens) {
       this.deps.logger.info('sign-in link refused: unknown, used or expired', {
