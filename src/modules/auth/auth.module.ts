@@ -27,6 +27,7 @@ import { SessionLinks } from './session-link';
 import { createSessionLinkController } from './session-link.controller';
 import { SecretBox } from './totp';
 import { deriveKey } from '../../platform/secrets';
+import { parseTestAccounts } from '../../platform/test-accounts';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 import { UserService } from './user.service';
@@ -133,6 +134,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     metrics,
     emailHash: deps.emailHash,
     suppressions: deps.suppressions,
+    testAccounts: parseTestAccounts(config.otp.testAccounts, config.otp.length).accounts,
     canSignUp: deps.canSignUp,
     onSignedIn: (user, session, ctx) => newDevices.onSignedIn(user, session, ctx),
     ceilings: {
