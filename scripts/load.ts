@@ -52,9 +52,13 @@ async function main() {
   const url = args.url ?? (service as RunningService).url;
   const client = createClient(url, scenario.maxInFlight, scenario.timeoutMs);
   try {
-    const endpoints = createEndpoints(client, scenario, accounts);
-    await endpoints.seed(scenario.seedSessions);
     const stats = Object.fromEntries(ENDPOINT_NAMES.map((n) => [n, newStats(n)]));
+    let measuring = false;
+    const endpoints = createEndpoints(client, scenario, accounts, (asked) => {
+      if (measuring) record(stats.request_code, scenario.endpoints.request_code, asked);
+    });
+    await endpoints.seed(scenario.seedSessions);
+    measuring = true;
     const pick = weightedPicker(scenario.endpoints);
     console.log(`load: ${mode} run, ${rate} req/s for ${seconds} s against ${url}`);
     const totals = await runOpenModel({

@@ -1,7 +1,7 @@
 /**
  * What each endpoint of the mix sends and what it keeps from the answer: request codes for
  * fresh addresses, guess wrong at addresses that have live codes, sign test accounts in with
- * their fixed code, rotate refresh tokens (each presented once) and read /users/me.
+ * their fixed code (after asking for it), rotate refresh tokens (each presented once) and read /users/me.
  */
 import type { Answer, Client } from './http';
 import type { EndpointName, Scenario } from './scenario';
@@ -31,10 +31,15 @@ export class SessionPool {
 
 const WRONG_CODE = '000000';
 
+/**
+ * `onCodeRequest` sees the code request that precedes each right-code sign-in (it is a
+ * POST /v1/otp/request like any other: the load test counts it under request_code).
+ */
 export function createEndpoints(
   client: Client,
   scenario: Scenario,
   accounts: Array<{ email: string; code: string }>,
+  onCodeRequest?: (answer: Answer) => void,
 ) {
   const sessions = new SessionPool();
   const requested: string[] = [];
@@ -47,13 +52,26 @@ export function createEndpoints(
   const keep = (a: Answer) => {
     if (a.status === 200) sessions.add(JSON.parse(a.body) as Tokens);
   };
-  const signIn = async () => {
-    n += 1;
-    const account = accounts[n % accounts.length];
-    const body = JSON.stringify({ email: account.email, code: account.code });
-    const answer = await client.send('POST', path('verify_right_code'), headers(), body);
-    keep(answer);
-    return answer;
+  // A test account signs in as anyone does: ask for a code (its fixed one is stored), then
+  // verify it. One sign-in per account at a time: a second request would be refused by the
+  // cooldown, or its verify would find the code already used.
+  const free = [...accounts];
+  const signIn = async (): Promise<Answer | undefined> => {
+    const account = free.shift();
+    if (!account) return undefined;
+    try {
+      n += 1;
+      const email = JSON.stringify({ email: account.email });
+      const asked = await client.send('POST', path('request_code'), headers(), email);
+      onCodeRequest?.(asked);
+      if (asked.status !== 202) return asked;
+      const body = JSON.stringify({ email: account.email, code: account.code });
+      const answer = await client.send('POST', path('verify_right_code'), headers(), body);
+      keep(answer);
+      return answer;
+    } finally {
+      free.push(account);
+    }
   };
 
   const run: Record<EndpointName, () => Promise<Answer | undefined>> = {
@@ -96,9 +114,9 @@ export function createEndpoints(
   const seed = async (count: number) => {
     for (let i = 0; i < count; i++) {
       const answer = await signIn();
-      if (answer.status !== 200)
+      if (answer?.status !== 200)
         throw new Error(
-          `seeding: a test account's sign-in answered ${answer.status || answer.error} (is OTP_TEST_ACCOUNTS set on the target with the scenario's accounts?) ${answer.body.slice(0, 200)}`,
+          `seeding: a test account's sign-in answered ${answer?.status || answer?.error} (is OTP_TEST_ACCOUNTS set on the target with the scenario's accounts?) ${answer?.body.slice(0, 200)}`,
         );
     }
   };
