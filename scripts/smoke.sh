@@ -8,7 +8,8 @@ usage() {
 Usage: scripts/smoke.sh [-h] <base-url>
 
   1. waits up to SMOKE_WAIT seconds for GET /health/ready to answer 200;
-  2. POST /v1/otp/request {email: SMOKE_EMAIL}            -> 202
+  2. POST /v1/otp/request {email: SMOKE_EMAIL}            -> 202 (after a 429 with
+     Retry-After <= SMOKE_WAIT, the account's resend cooldown: waits and asks once more)
   3. POST /v1/otp/verify  {email: SMOKE_EMAIL, code: SMOKE_CODE} -> 200 with an access token
   4. GET  /v1/users/me with that token                    -> 200 for SMOKE_EMAIL
 Exits 0 when all pass, 1 at the first that does not (its status is printed; never a token).
@@ -16,7 +17,7 @@ Exits 0 when all pass, 1 at the first that does not (its status is printed; neve
 Environment:
   SMOKE_EMAIL   a test account of the target's OTP_TEST_ACCOUNTS (required)
   SMOKE_CODE    its fixed code (required)
-  SMOKE_WAIT    seconds to wait for readiness (default 60)
+  SMOKE_WAIT    seconds to wait for readiness, and at most for a cooldown (default 60)
 The target must run with OTP_TEST_ACCOUNTS listing SMOKE_EMAIL:SMOKE_CODE; production
 (NODE_ENV=production) refuses test accounts, so run this against a non-production deployment.
 USAGE
@@ -30,11 +31,12 @@ base="${1%/}"
 wait_seconds="${SMOKE_WAIT:-60}"
 
 body="$(mktemp)"
-trap 'rm -f "$body"' EXIT
+head="$(mktemp)"
+trap 'rm -f "$body" "$head"' EXIT
 
 # call METHOD PATH [JSON] [TOKEN]: prints the status; the answer's body is left in $body.
 call() {
-  local args=(-sS -o "$body" -w '%{http_code}' --max-time 10 -X "$1" "$base$2")
+  local args=(-sS -o "$body" -D "$head" -w '%{http_code}' --max-time 10 -X "$1" "$base$2")
   if [ -n "${3:-}" ]; then args+=(-H 'content-type: application/json' --data "$3"); fi
   if [ -n "${4:-}" ]; then args+=(-H "authorization: Bearer $4"); fi
   curl "${args[@]}" 2>/dev/null || echo 000
@@ -59,6 +61,16 @@ email_json="$(node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$
 code_json="$(node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$SMOKE_CODE")"
 
 status="$(call POST /v1/otp/request "{\"email\":$email_json}")"
+# The account's resend cooldown (a smoke test a moment ago, say the blue-green script's first
+# one): wait as told by Retry-After, up to SMOKE_WAIT, and ask once more.
+if [ "$status" = 429 ]; then
+  retry_after="$(tr -d '\r' <"$head" | awk -F': *' 'tolower($1) == "retry-after" { print $2 }')"
+  if [ -n "$retry_after" ] && [ "$retry_after" -le "$wait_seconds" ] 2>/dev/null; then
+    echo "smoke: POST /v1/otp/request 429 (the account's cooldown): retrying in ${retry_after}s"
+    sleep "$retry_after"
+    status="$(call POST /v1/otp/request "{\"email\":$email_json}")"
+  fi
+fi
 [ "$status" = 202 ] || fail "POST /v1/otp/request answered $status, expected 202"
 echo "smoke: POST /v1/otp/request 202"
 
