@@ -6,7 +6,7 @@
  * scripts/load/thresholds.json is missed. scripts/load/k6.js runs the same mix under k6.
  *
  *   npm run load                      # the full run (scenario duration and rate)
- *   npm run load -- --short           # 30 s, thresholds "short" (zero 5xx and connection errors)
+ *   npm run load -- --short           # 30 s at the short rate, thresholds "short" (zero 5xx and connection errors)
  *   npm run load -- --duration 120 --rate 300 --url https://staging.example.com
  *   npm run load -- --store pglite    # the embedded database instead of PostgreSQL + Redis
  */
@@ -41,7 +41,7 @@ async function main() {
   const mode = args.short ? 'short' : 'full';
   const thresholds = loadThresholds()[mode];
   const seconds = Number(args.duration ?? (args.short ? scenario.shortDuration : scenario.duration));
-  const rate = Number(args.rate ?? scenario.rate);
+  const rate = Number(args.rate ?? (args.short ? scenario.shortRate : scenario.rate));
   if (!(seconds > 0) || !(rate > 0)) throw new Error('--duration and --rate must be positive numbers');
   if (!['auto', 'postgres', 'pglite'].includes(String(args.store)))
     throw new Error('--store: auto, postgres or pglite');

@@ -16,7 +16,7 @@ const thresholdFile = JSON.parse(open('./thresholds.json'));
 
 const SHORT = __ENV.SHORT === '1';
 const BASE_URL = __ENV.BASE_URL || 'http://127.0.0.1:5000';
-const RATE = Number(__ENV.RATE || scenario.rate);
+const RATE = Number(__ENV.RATE || (SHORT ? scenario.shortRate : scenario.rate));
 const DURATION = Number(__ENV.DURATION || (SHORT ? scenario.shortDuration : scenario.duration));
 const limits = thresholdFile[SHORT ? 'short' : 'full'];
 

@@ -26,6 +26,7 @@ export interface Scenario {
   rate: number;
   duration: number;
   shortDuration: number;
+  shortRate: number;
   maxInFlight: number;
   timeoutMs: number;
   seedSessions: number;

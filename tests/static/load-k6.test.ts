@@ -112,7 +112,10 @@ describe('scripts/load/k6.js', () => {
     expect(options.thresholds.connection_errors).toEqual([`count<=${full.all.connectionErrors}`]);
 
     const short = await runK6({ SHORT: '1' }, 0);
-    expect(short.options.scenarios.mix.duration).toBe(`${scenario.shortDuration}s`);
+    expect(short.options.scenarios.mix).toMatchObject({
+      duration: `${scenario.shortDuration}s`,
+      rate: scenario.shortRate,
+    });
     expect(Object.keys(short.options.thresholds).sort()).toEqual(['connection_errors', 'http_5xx']);
   });
 });
