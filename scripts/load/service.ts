@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createClient } from 'redis';
 import { freePort, sleep } from '../../tests/helpers/private-redis';
-import { root, waitHttp } from '../bench/processes';
+import { root } from '../bench/processes';
 import { serviceEnv } from '../bench/service-env';
 
 const PG_ADMIN = process.env.LOAD_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -106,8 +106,21 @@ export async function startService(store: Store, testAccounts: string): Promise<
     }
     for (const cleanup of cleanups) await cleanup().catch((err: unknown) => console.warn('cleanup:', err));
   };
+  // Ready means our child answers: on a shared machine another process may take the port
+  // between freePort() and the child's listen, and answer in its place.
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
   try {
-    await waitHttp(`${url}/health/ready`);
+    for (let i = 0; ; i++) {
+      if (exited !== undefined) throw new Error(`the service exited (code ${exited}) before it was ready`);
+      if (i > 600) throw new Error(`${url}/health/ready did not answer 200 within 60 s`);
+      const status = await fetch(`${url}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status === 200 && exited === undefined) break;
+      await sleep(100);
+    }
   } catch (err) {
     await stop();
     throw err;
