@@ -50,7 +50,7 @@ export function printRows(all: Row[], totals: RunTotals) {
     );
   const sum = all.reduce((n, r) => n + r.requests, 0);
   console.log(
-    `\n${sum} requests in ${totals.seconds.toFixed(1)} s (${(sum / totals.seconds).toFixed(1)} req/s); planned ${totals.planned}, dropped ${totals.dropped} (maxInFlight reached)`,
+    `\n${sum} requests in ${totals.seconds.toFixed(1)} s (${(sum / totals.seconds).toFixed(1)} req/s); planned ${totals.planned}, dropped ${totals.dropped} (not started: maxInFlight requests were outstanding)`,
   );
 }
 
