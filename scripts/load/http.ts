@@ -18,7 +18,10 @@ export interface Client {
 export function createClient(baseUrl: string, maxSockets: number, timeoutMs: number): Client {
   const base = new URL(baseUrl);
   const lib = base.protocol === 'https:' ? https : http;
-  const agent = new lib.Agent({ keepAlive: true, maxSockets });
+  // An idle connection is closed after 2 s, well before the server's keep-alive timeout (5 s):
+  // else a request sent on a connection the server is closing at that moment gets ECONNRESET,
+  // a race of the client's making that would count as the service's connection error.
+  const agent = new lib.Agent({ keepAlive: true, maxSockets, timeout: 2000 });
   return {
     send(method, path, headers, body) {
       const started = performance.now();
