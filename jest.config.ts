@@ -56,7 +56,16 @@ const config: Config = {
   // a PGlite: a worker is replaced once its heap passes 200 MB, which keeps the largest process
   // near 1.5 GB without paying a new worker for every file (docs/performance.md, "Test suite").
   workerIdleMemoryLimit: '200MB',
-  collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/worker.ts', '!src/platform/boot.ts'],
+  // The entry points and the OpenTelemetry start run only in the service's own process (the
+  // start-up, e2e and tracing tests start it), never in jest's.
+  collectCoverageFrom: [
+    'src/**/*.ts',
+    '!src/main.ts',
+    '!src/worker.ts',
+    '!src/tracing.ts',
+    '!src/platform/boot.ts',
+    '!src/platform/tracing/start-sdk.ts',
+  ],
   coverageReporters: ['text-summary', 'lcov', 'json-summary'],
   coverageThreshold: {
     global: { lines: 85, branches: 85 },

@@ -21,6 +21,7 @@ import {
   type Row,
 } from './bench/autocannon';
 import { PIN_BACKENDS, canPin, privateRedis, root, startPinned, waitHttp } from './bench/processes';
+import { startOtlpSink } from './bench/otlp-sink';
 import { serviceEnv } from './bench/service-env';
 import { signInSessions } from './bench/sessions';
 import { printTable } from './bench/table';
@@ -63,7 +64,8 @@ async function main() {
   const redisUrl = ownRedis?.url ?? REDIS_URL;
   const secret = randomBytes(32).toString('hex');
   const port = await freePort();
-  const env = serviceEnv({ port, secret, dbUrl, redisUrl, prefix });
+  const sink = process.env.BENCH_TRACING === '1' ? await startOtlpSink() : undefined;
+  const env = serviceEnv({ port, secret, dbUrl, redisUrl, prefix, otlpEndpoint: sink?.url });
 
   // Sessions to refresh and read, signed in through the same code paths (no Redis needed here).
   const sessions = await signInSessions(env, 3 * CONNECTIONS + 10);
@@ -213,6 +215,10 @@ async function main() {
   console.log(
     `${CONNECTIONS} connections, ${SECONDS} s per endpoint after ${WARMUP_SECONDS} s warm-up; servers ${canPin ? 'on CPU 0, autocannon on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}; PostgreSQL backends and Redis ${PIN_BACKENDS && canPin ? `on CPU 1${ownRedis ? ' (a private redis-server)' : ' (Redis: the shared server, not pinned)'}` : 'not pinned'}; LOG_LEVEL=${env.LOG_LEVEL}; service: node ${serviceArgs.join(' ')}\n`,
   );
+  if (sink) {
+    console.log(`tracing on: ${sink.stats()}\n`);
+    sink.close();
+  }
   printTable(baselines, rows);
 }
 

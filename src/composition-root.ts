@@ -50,6 +50,8 @@ export interface Overrides {
   snsCertificateFetcher?: CertificateFetcher;
   /** CAPTCHA siteverify timeout (tests shorten it). */
   captchaTimeoutMs?: number;
+  /** The bundled browser library served at /v1/client.js (default dist/client/client.js). */
+  clientScriptPath?: string;
 }
 
 export interface Modules {
@@ -135,7 +137,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     redis,
     store,
     otps: store.otps,
-    codes: createCodeMinter(hasher, config.otp.length),
+    codes: createCodeMinter(hasher, config.otp.length, config.magicLink.enabled && config.publicUrl),
     emailHash,
     limiterStore,
     ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,
@@ -158,6 +160,9 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     emailHash,
     limiterStore,
     captchaTimeoutMs: overrides.captchaTimeoutMs,
+    forgetDeliveries: async (address) => {
+      await store.emailMessages.deleteForEmail(address);
+    },
   });
   const admin = createAdminModule({
     ...base,
@@ -168,6 +173,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     suppressions: email.suppressions,
     deliveries: email.deliveries,
     onUserChanged: auth.onUserChanged,
+    eraseUser: auth.eraseUser,
     emailHash,
   });
 
@@ -191,6 +197,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     readiness,
     isShuttingDown,
     openapi: () => buildApiDocument({ codeLength: config.otp.length, captcha: !!config.captcha.provider }),
+    clientScriptPath: overrides.clientScriptPath,
   });
   const pipeline = createHttpPipeline({
     ...base,

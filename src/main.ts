@@ -1,9 +1,11 @@
+// First: OpenTelemetry (when configured) must be running before the modules it traces load.
+import './tracing';
 import 'dotenv/config';
 import { createApp } from './app';
 import { buildContainer } from './composition-root';
 import { boot } from './platform/boot';
 import { loadConfig } from './platform/config/config';
-import { retiredSettingWarnings } from './platform/config/retired-settings';
+import { renamedSettingWarnings, retiredSettingWarnings } from './platform/config/retired-settings';
 import { describeStorage, withoutPassword } from './platform/config/describe-storage';
 import { createLogger } from './platform/logger';
 import { closeServer, createServer, listen } from './platform/http/server';
@@ -23,6 +25,8 @@ boot({
     phase('configuration loaded', { env: config.env });
     for (const warning of retiredSettingWarnings(process.env))
       logger.warn(warning, { event: 'config.retired' });
+    for (const warning of renamedSettingWarnings(process.env))
+      logger.warn(warning, { event: 'config.deprecated' });
     phase(`database: opening ${describeStorage(config.storage)} and applying migrations`);
     const container = await buildContainer(config, { logger });
     phase('database ready', { storage: container.store.kind });

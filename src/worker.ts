@@ -1,3 +1,5 @@
+// First: OpenTelemetry (when configured) must be running before the modules it traces load.
+import './tracing';
 import 'dotenv/config';
 import { buildContainer } from './composition-root';
 import { boot } from './platform/boot';

@@ -7,6 +7,8 @@ export function serviceEnv(o: {
   dbUrl: string;
   redisUrl: string;
   prefix: string;
+  /** BENCH_TRACING=1: traces exported (every request sampled) to this OTLP/HTTP endpoint. */
+  otlpEndpoint?: string;
 }): NodeJS.ProcessEnv {
   const { port, secret, dbUrl, redisUrl, prefix } = o;
   return {
@@ -25,6 +27,8 @@ export function serviceEnv(o: {
     SMTP_PORT: '2',
     EMAIL_WORKER_IN_PROCESS: 'false',
     CORS_ORIGIN: 'https://app.example.com',
+    // Required in production; the bench sends no email, so no link is ever followed.
+    PUBLIC_URL: 'https://login.example.com',
     METRICS_TOKEN: randomBytes(16).toString('hex'),
     TRUST_PROXY: '1',
     // The production default (info: audit events, no access log); BENCH_LOG_LEVEL=http adds one line per request.
@@ -39,6 +43,7 @@ export function serviceEnv(o: {
     // The global ceilings too, so a run measures the sending path, not the refusal past 10,000.
     OTP_MAX_CODES_PER_HOUR_GLOBAL: '1000000000',
     OTP_MAX_FAILED_PER_HOUR_GLOBAL: '1000000000',
+    ...(o.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.otlpEndpoint } : {}),
     ...(process.env.BENCH_POOL ? { DATABASE_POOL_MAX: process.env.BENCH_POOL } : {}),
   };
 }

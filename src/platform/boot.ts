@@ -1,6 +1,8 @@
 /* eslint-disable no-console -- a process reports boot failures before a logger exists */
 import type { Logger } from 'winston';
 import { ConfigError } from './config/config';
+import { withTimeout } from './timeout';
+import { tracing } from './tracing/trace-context';
 
 /** A started process: its logger, and how it stops. */
 export interface Running {
@@ -68,6 +70,8 @@ async function run<C>(steps: BootSteps<C>): Promise<void> {
     logger.info(lines.stopping.message, { event: lines.stopping.event, signal });
     await running.stop();
     logger.info(lines.stopped.message, { event: lines.stopped.event });
+    // The last spans leave before the exit; a collector that does not answer delays it 3 s at most.
+    await withTimeout(tracing().flush(), 3_000, () => undefined).catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

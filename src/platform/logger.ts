@@ -1,9 +1,10 @@
 import winston from 'winston';
 import { maskEmailsIn } from './email-address';
+import { tracing } from './tracing/trace-context';
 
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const SECRET_KEYS =
-  /^(authorization|cookie|password|token|accesstoken|refreshtoken|otp|otpcode|secret|apikey|x-api-key)$/i;
+  /^(authorization|cookie|set-cookie|password|token|accesstoken|refreshtoken|csrftoken|otp|otpcode|secret|apikey|x-api-key)$/i;
 
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmailsIn(value.replace(JWT, '[redacted-jwt]'));
@@ -28,6 +29,20 @@ const redact = winston.format((info) => {
   return info;
 });
 
+/**
+ * With tracing on, each line written inside a trace names it (traceId, spanId) and, inside a
+ * request, the request id, unless the caller gave one (a mail job names the request that
+ * queued it). With tracing off this costs one call that returns nothing.
+ */
+const correlate = winston.format((info) => {
+  const ids = tracing().current();
+  if (!ids) return info;
+  info.traceId ??= ids.traceId;
+  info.spanId ??= ids.spanId;
+  if (ids.requestId) info.requestId ??= ids.requestId;
+  return info;
+});
+
 /** JSON lines on stdout with UTC timestamps; CR/LF inside values stay escaped in one line. */
 export function createLogger(options: { level: string; silent?: boolean; stream?: NodeJS.WritableStream }) {
   const transport = options.stream
@@ -36,7 +51,7 @@ export function createLogger(options: { level: string; silent?: boolean; stream?
   return winston.createLogger({
     level: options.level,
     silent: options.silent,
-    format: winston.format.combine(redact(), winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(correlate(), redact(), winston.format.timestamp(), winston.format.json()),
     defaultMeta: { service: 'otp-login-api' },
     transports: [transport],
   });

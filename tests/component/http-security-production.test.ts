@@ -14,6 +14,7 @@ describe('HTTP security (production settings)', () => {
         SMTP_HOST: '127.0.0.1',
         METRICS_TOKEN: 'metrics-token-0123456789abcdef',
         CORS_ORIGIN: 'https://app.example.com,https://admin.example.com',
+        PUBLIC_URL: 'https://login.example.com',
         RATE_LIMIT_MAX_REQUESTS: '8',
       },
       overrides: {

@@ -1,21 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { createPostgresClient } from '../../src/platform/sql/postgres-client';
 import { createTempDatabase } from '../helpers/databases';
 import { describeWith } from '../helpers/services';
+import { totp } from '../helpers/totp';
 import { createTestApp, TEST_SECRET, type TestApp } from '../helpers/test-app';
 
 /** TOTP secrets at rest across a SESSION_SECRET rotation (docs/security.md, row 59). */
-
-/** An independent RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s). */
-function totp(base32: string, atMs: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bits = [...base32].map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0')).join('');
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  return String((mac.readUInt32BE(mac[19] & 0xf) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 const NEW_SECRET = 'rotated-secret-0123456789abcdef0123456789abcdef';
 

@@ -1,25 +1,13 @@
-import { createHmac } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { expectMatchesOpenApi } from '../helpers/openapi-assert';
 import { describeEachStorage } from '../helpers/services';
+import { totp } from '../helpers/totp';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** TOTP second factor, recovery codes, assurance claims and step-up (docs/api.md, "Second factor"). */
 
 type Storage = 'pglite' | 'postgres';
 type SignedIn = Awaited<ReturnType<TestApp['signIn']>>;
-
-/** An independent RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s), not the service's code. */
-function totp(base32: string, atMs: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bits = [...base32].map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0')).join('');
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[19] & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 let seq = 0;
 const freshEmail = (label: string) => `mfa-${label}-${++seq}@example.com`;

@@ -53,6 +53,24 @@ describeEachStorage<Storage>(['pglite', 'postgres'], 'signing out everywhere els
     expect(listed.body.data.map((s: { id: string }) => s.id)).toEqual([current.session.id]);
   });
 
+  it('when a session steps up, then the refresh token issued before it stops working and the new one goes on', async () => {
+    const email = freshEmail();
+    const before = await t.signIn(email);
+    expect((await t.http.post('/v1/auth/step-up/email').set(auth(before.accessToken))).status).toBe(202);
+    await t.container.queue.drain();
+    const up = await t.http
+      .post('/v1/auth/step-up')
+      .set(auth(before.accessToken))
+      .send({ emailCode: t.mailer.lastCode(email) });
+    expect(up.status).toBe(200);
+    // A copy of the old refresh token (a stolen one, say) earns nothing from the step-up.
+    const old = await t.http.post('/v1/auth/refresh').send({ refreshToken: before.refreshToken });
+    expect(old.status).toBe(401);
+    const next = await t.http.post('/v1/auth/refresh').send({ refreshToken: up.body.refreshToken });
+    expect(next.status).toBe(200);
+    expect(next.body.session.id).toBe(before.session.id);
+  });
+
   it('when there is no bearer token, then 401 and nothing is revoked', async () => {
     const signedIn = await t.signIn(freshEmail());
     const res = await t.http.delete('/v1/sessions');

@@ -56,6 +56,24 @@ export const mfaSuite: ContractSuite = ({ test }) => {
       expect(await s.mfa.useRecoveryCode(user.id, b, now())).toBe(false);
     });
 
+    test('when recovery codes are used or replaced, then the count of unused ones follows, per user', async (s) => {
+      const { user } = await userWithSession(s);
+      const other = await userWithSession(s);
+      expect(await s.mfa.countUnusedRecoveryCodes(user.id)).toBe(0);
+      const codes = [hex(32), hex(32), hex(32)];
+      await s.mfa.replaceRecoveryCodes(user.id, codes, now());
+      await s.mfa.replaceRecoveryCodes(other.user.id, [hex(32)], now());
+      expect(await s.mfa.countUnusedRecoveryCodes(user.id)).toBe(3);
+      await s.mfa.useRecoveryCode(user.id, codes[1], now());
+      expect(await s.mfa.countUnusedRecoveryCodes(user.id)).toBe(2);
+      expect(await s.mfa.countUnusedRecoveryCodes(other.user.id)).toBe(1);
+      await s.mfa.replaceRecoveryCodes(user.id, [hex(32)], now());
+      expect(await s.mfa.countUnusedRecoveryCodes(user.id)).toBe(1);
+      await s.mfa.deleteFactor(user.id);
+      expect(await s.mfa.countUnusedRecoveryCodes(user.id)).toBe(0);
+      expect(await s.mfa.countUnusedRecoveryCodes(other.user.id)).toBe(1);
+    });
+
     test('when a factor is deleted, then it and the recovery codes are gone', async (s) => {
       const { user } = await userWithSession(s);
       await s.mfa.enrol(factor(user.id));

@@ -43,5 +43,19 @@ export const refreshTokensSuite: ContractSuite = ({ test }) => {
         s.refreshTokens.insert({ ...token, createdAt: plus(token.createdAt, 1) }),
       ).rejects.toBeInstanceOf(ConflictError);
     });
+
+    test("when a chain is replaced, then only the new token is left of the session's; other sessions keep theirs", async (s) => {
+      const [session, other] = [await aSession(s), await aSession(s)];
+      const parent = newRefresh(session.id);
+      const child = newRefresh(session.id, { parentHash: parent.tokenHash });
+      const theirs = newRefresh(other.id);
+      for (const t of [parent, child, theirs]) await s.refreshTokens.insert(t);
+      const fresh = newRefresh(session.id);
+      await s.refreshTokens.replaceChain(fresh);
+      expect(await s.refreshTokens.findByHash(fresh.tokenHash)).toEqual(fresh);
+      expect(await s.refreshTokens.findByHash(parent.tokenHash)).toBeUndefined();
+      expect(await s.refreshTokens.findByHash(child.tokenHash)).toBeUndefined();
+      expect(await s.refreshTokens.findByHash(theirs.tokenHash)).toEqual(theirs);
+    });
   });
 };

@@ -23,7 +23,7 @@ describe('npm start on a built checkout', () => {
 
   // The time is printed, not asserted (a loaded CI machine is no clock): the README's table has
   // the figures measured on a fresh clone (about 2 s warm, under the 5 s target).
-  it('when started, then it does not recompile, logs each phase and the URL (and a retired setting), and /health/ready answers', async () => {
+  it('when started, then it does not recompile, logs each phase and the URL (and a retired and a renamed setting), and /health/ready answers', async () => {
     const started = Date.now();
     child = spawn('npm', ['start', '--silent'], {
       cwd: root,
@@ -35,6 +35,8 @@ describe('npm start on a built checkout', () => {
         DATA_DIR: dir,
         REDIS_URL: '',
         BODY_LIMIT: '64kb',
+        PUBLIC_URL: '',
+        PUBLIC_BASE_URL: 'http://localhost:5000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -52,6 +54,11 @@ describe('npm start on a built checkout', () => {
     const elapsed = Date.now() - started;
     expect(res.status).toBe(200);
     expect(out).toMatch(/build: dist is up to date, skipping tsc/);
+    // The build bundled the browser library, and the built service serves it.
+    const script = await fetch(`${url}/v1/client.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toMatch(/export \{[^}]*createOtpClient/);
     // Each phase line says when it happened, in ms since the process started.
     expect(out).toMatch(/"message":"database ready","ms":\d+/);
     expect(out).toMatch(/"message":"listening on http:[^"]+","ms":\d+/);
@@ -61,6 +68,7 @@ describe('npm start on a built checkout', () => {
       /mail transport/,
       /docs at http:\/\/.*\/docs/,
       /BODY_LIMIT is no longer read and is ignored/,
+      /PUBLIC_BASE_URL is deprecated .*rename it to PUBLIC_URL/,
     ])
       expect(out).toMatch(phase);
     process.stdout.write(`npm start → /health/ready: ${elapsed} ms\n`);

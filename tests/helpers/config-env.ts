@@ -8,6 +8,7 @@ export const goodProduction = (): NodeJS.ProcessEnv => ({
   SMTP_HOST: 'smtp.example.com',
   CORS_ORIGIN: 'https://app.example.com',
   METRICS_TOKEN: 'metrics-token-0123456789',
+  PUBLIC_URL: 'https://login.example.com',
 });
 
 /** The problems loadConfig reports for `env`; a failure if it accepts it. */

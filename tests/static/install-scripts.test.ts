@@ -1,10 +1,11 @@
 /**
  * `npm ci` ends quietly: npm 11 blocks dependencies' install scripts unless package.json
  * decides (`allowScripts`) and lists every undecided one as a warning. Each package in the
- * lockfile with an install script has a decision here; the three we carry run nothing we need
- * (esbuild and msgpackr-extract load their prebuilt binaries from optional packages, and
- * @scarf/scarf only reports installs), so all are denied, and Scarf's reporting is also turned
- * off for npm versions that still run install scripts (`scarfSettings`).
+ * lockfile with an install script has a decision here; the four we carry run nothing we need
+ * (esbuild and msgpackr-extract load their prebuilt binaries from optional packages,
+ * @scarf/scarf only reports installs, and protobufjs, under OpenTelemetry's exporters, only
+ * warns about how dependents spell its version), so all are denied, and Scarf's reporting is also
+ * turned off for npm versions that still run install scripts (`scarfSettings`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -35,6 +35,7 @@ describe('production metrics token', () => {
     POSTGRESQL_URL: 'postgresql://db/x',
     SMTP_HOST: 'smtp.example.com',
     CORS_ORIGIN: 'https://app.example.com',
+    PUBLIC_URL: 'https://login.example.com',
   };
   it('when METRICS_TOKEN is a placeholder or short, then production refuses to start', () => {
     const { loadConfig } = jest.requireActual('../../src/platform/config/config');

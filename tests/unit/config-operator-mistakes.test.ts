@@ -5,7 +5,8 @@ import { parseAdminKeyEntry, weakKeyReason } from '../../src/platform/admin-key-
 
 /**
  * The operator mistakes production refuses (docs/security.md, "Operator mistakes an attacker
- * uses"): plain SMTP, trusting every proxy hop, and admin keys that can be guessed. Each
+ * uses"): plain SMTP, trusting every proxy hop, admin keys that can be guessed, and links in
+ * emails that lead nowhere or travel in clear (PUBLIC_URL). Each
  * refusal names its setting and never echoes a key.
  */
 
@@ -54,6 +55,56 @@ describe('TRUST_PROXY', () => {
 
   it('when true in development, then it is allowed (a laptop behind one local proxy)', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+});
+
+describe('PUBLIC_URL', () => {
+  const { PUBLIC_URL: _unset, ...withoutUrl } = goodProduction();
+
+  it('when unset outside production, then it is this port on localhost', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:5000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:9000' }).publicUrl).toBe('http://127.0.0.1:9000');
+  });
+
+  it('when unset in production, then the service refuses to start, naming PUBLIC_URL', () => {
+    expect(problemsOf(withoutUrl)).toEqual([expect.stringMatching(/^PUBLIC_URL is required in production/)]);
+    expect(problemsOf({ ...withoutUrl, PUBLIC_URL: '  ' })).toHaveLength(1);
+  });
+
+  it.each([
+    ['http', 'http://login.example.com', /^PUBLIC_URL must be https in production/],
+    ['localhost', 'https://localhost:5000', /^PUBLIC_URL must not be localhost/],
+    ['a subdomain of localhost', 'https://app.localhost', /^PUBLIC_URL must not be localhost/],
+    ['127.0.0.1', 'https://127.0.0.1', /^PUBLIC_URL must not be localhost/],
+    ['another 127/8 address', 'https://127.1.2.3:8443', /^PUBLIC_URL must not be localhost/],
+    ['::1', 'https://[::1]:5000', /^PUBLIC_URL must not be localhost/],
+    ['::1 mapped to IPv4', 'https://[::ffff:127.0.0.1]', /^PUBLIC_URL must not be localhost/],
+    ['0.0.0.0', 'https://0.0.0.0', /^PUBLIC_URL must not be localhost/],
+  ])('when it is %s in production, then the service refuses to start, naming PUBLIC_URL', (_c, url, why) => {
+    const problems = problemsOf({ ...withoutUrl, PUBLIC_URL: url });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(why);
+  });
+
+  it.each(['https://login.example.com', 'https://203.0.113.10:8443', 'https://localhost.example.com'])(
+    'when it is %s in production, then it starts',
+    (url) => {
+      expect(loadConfig({ ...withoutUrl, PUBLIC_URL: url }).publicUrl).toBe(url);
+    },
+  );
+
+  it('when it is not an http(s) URL, then it is refused in any mode', () => {
+    expect(problemsOf({ PUBLIC_URL: 'ftp://login.example.com' }).join()).toMatch(/PUBLIC_URL/);
+    expect(problemsOf({ PUBLIC_URL: 'login.example.com' }).join()).toMatch(/PUBLIC_URL/);
+  });
+
+  it('when only the deprecated PUBLIC_BASE_URL is set, then production reads it and holds it to the same rules', () => {
+    const old = { ...withoutUrl, PUBLIC_BASE_URL: 'https://old.example.com' };
+    expect(loadConfig(old).publicUrl).toBe('https://old.example.com');
+    expect(problemsOf({ ...old, PUBLIC_BASE_URL: 'http://old.example.com' })).toEqual([
+      expect.stringMatching(/^PUBLIC_URL \(set as PUBLIC_BASE_URL\) must be https in production/),
+    ]);
   });
 });
 

@@ -30,6 +30,7 @@ describe('cross-field rules', () => {
       'an external database is required in production (POSTGRESQL_URL or DATABASE_URL)',
       'CORS_ORIGIN must list origins, not *',
       'METRICS_TOKEN is required in production',
+      'PUBLIC_URL is required in production: the https address users reach the service at (the links in emails point there), e.g. https://login.example.com',
       'EMAIL_TRANSPORT=mailgun needs MAILGUN_API_KEY',
       'EMAIL_TRANSPORT=mailgun needs MAILGUN_DOMAIN',
       'EMAIL_FALLBACK_TRANSPORT=mailgun needs MAILGUN_API_KEY',

@@ -11,6 +11,7 @@ const goodProduction = (): NodeJS.ProcessEnv => ({
   SMTP_HOST: 'smtp.example.com',
   CORS_ORIGIN: 'https://app.example.com',
   METRICS_TOKEN: 'metrics-token-0123456789',
+  PUBLIC_URL: 'https://login.example.com',
 });
 
 describe('loadConfig', () => {
@@ -108,6 +109,7 @@ describe('loadConfig', () => {
         'the console email transport is for development only',
         'CORS_ORIGIN must list origins, not *',
         'METRICS_TOKEN is required in production',
+        expect.stringMatching(/^PUBLIC_URL is required in production/),
       ]);
       for (const problem of error.problems) expect(error.message).toContain(problem);
     });

@@ -1,4 +1,4 @@
-import { decodeCursor, type CursorPosition } from '../../platform/cursor';
+import { decodeCursor, encodeCursor, type CursorPosition } from '../../platform/cursor';
 import { AppError } from '../../platform/errors/app-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -12,4 +12,12 @@ export function idPosition(cursor: string): CursorPosition {
     });
   }
   return position;
+}
+
+/** The users list: oldest first, the id breaking ties. */
+export const userCursor = (u: { createdAt: Date; id: string }) => encodeCursor(u.createdAt, u.id);
+
+export function userPosition(cursor: string): { createdAt: Date; id: string } {
+  const position = idPosition(cursor);
+  return { createdAt: position.createdAt, id: position.key };
 }

@@ -4,7 +4,7 @@ import { validated } from '../../platform/http/route-table';
 import type { AdminService } from './admin.service';
 import type { AdminAuditEntry } from './admin.ports';
 import type { AdminStats } from './admin-stats';
-import { userView } from '../auth';
+import { factorSummaryView, userView } from '../auth';
 import type { DeliveryReport, Suppression } from '../email';
 import type { IpRule } from '../ip-rules';
 
@@ -84,7 +84,16 @@ export function createAdminController(deps: { admin: AdminService }) {
   const getUser: RequestHandler = async (req, res) => {
     const found = await admin.getUser(actor(res), idParam(req));
     if (!found) throw notFound();
-    res.json({ user: userView(found.user), activeSessions: found.activeSessions });
+    res.json({
+      user: userView(found.user),
+      activeSessions: found.activeSessions,
+      factors: factorSummaryView(found.factors),
+    });
+  };
+
+  const resetFactors: RequestHandler = async (req, res) => {
+    if (!(await admin.resetFactors(actor(res), idParam(req)))) throw notFound();
+    res.status(204).end();
   };
 
   const revokeSessions: RequestHandler = async (req, res) => {
@@ -157,6 +166,7 @@ export function createAdminController(deps: { admin: AdminService }) {
     getUser,
     revokeSessions,
     deleteUser,
+    resetFactors,
     stats,
     listIpRules,
     createIpRule,

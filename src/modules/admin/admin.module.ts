@@ -25,12 +25,14 @@ export interface AdminModule {
 export function createAdminModule(deps: {
   /** ADMIN_API_KEYS; none turns the admin API off (403). */
   keys: string[];
-  store: Pick<AuthRepositories, 'users' | 'sessions'>;
+  store: Pick<AuthRepositories, 'users' | 'sessions' | 'mfa'>;
   audit: AdminAuditRepository;
   ipRules: IpRuleService;
   suppressions: SuppressionService;
   deliveries: DeliveryService;
   onUserChanged: (userId: string) => Promise<void>;
+  /** Erases a user and all that is theirs (the login module's `eraseUser`). */
+  eraseUser: (userId: string) => Promise<boolean>;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -44,6 +46,7 @@ export function createAdminModule(deps: {
     suppressions: deps.suppressions,
     deliveries: deps.deliveries,
     onUserChanged: deps.onUserChanged,
+    eraseUser: deps.eraseUser,
     stats: createStatsReader({ store, metrics, clock }),
     clock,
     logger,

@@ -16,9 +16,32 @@ export const userPageResponse = Joi.object({
   nextCursor,
 }).id('UserPage');
 
+/** A user's second factor as an administrator sees it: state and times, never the secret or a hash. */
+export const adminFactorsResponse = Joi.object({
+  totp: Joi.object({
+    status: Joi.string()
+      .valid('pending', 'active')
+      .required()
+      .description('pending: enrolled, not yet confirmed with a first code'),
+    createdAt: dateTime.required(),
+    confirmedAt: dateTime.allow(null).required(),
+    lastUsedAt: dateTime
+      .allow(null)
+      .required()
+      .description('Start of the 30-second step of the last code accepted'),
+  })
+    .allow(null)
+    .required()
+    .description('null: no TOTP factor'),
+  recoveryCodes: Joi.object({
+    remaining: count.required().description('Recovery codes not used yet'),
+  }).required(),
+}).id('AdminUserFactors');
+
 export const adminUserDetailResponse = Joi.object({
   user: userResponse.required(),
   activeSessions: count.required(),
+  factors: adminFactorsResponse.required(),
 }).id('AdminUserDetail');
 
 export const revokedSessionsResponse = Joi.object({ revokedSessions: count.required() }).id(

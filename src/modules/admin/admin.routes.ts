@@ -79,7 +79,9 @@ export const adminRouteTable: RouteTable<AdminHandler> = {
       responses: { '200': ok('A page of users', userPageResponse), '400': bodyErrors['400'], ...errors },
       handler: 'listUsers',
     }),
-    op('get', '/users/:id', 'adminGetUser', 'A user and their active session count', {
+    op('get', '/users/:id', 'adminGetUser', 'A user, their active session count and second factor', {
+      description:
+        "The second factor's state (pending or active, its times) and the number of unused recovery codes; never the secret or a hash.",
       request: { params: idParam },
       responses: { '200': ok('The user', adminUserDetailResponse), ...notFound, ...errors },
       handler: 'getUser',
@@ -89,6 +91,19 @@ export const adminRouteTable: RouteTable<AdminHandler> = {
       responses: { '204': { description: 'Deleted' }, ...notFound, ...errors },
       handler: 'deleteUser',
     }),
+    op(
+      'delete',
+      '/users/:id/factors',
+      'adminResetFactors',
+      "Remove a user's TOTP factor and recovery codes",
+      {
+        description:
+          'For a user who lost their authenticator: they can enrol again, and step-up falls back to an email code until they do. Sessions are left as they are. Needs the write scope; recorded in the audit log.',
+        request: { params: idParam },
+        responses: { '204': { description: 'Removed (or there was none)' }, ...notFound, ...errors },
+        handler: 'resetFactors',
+      },
+    ),
     op(
       'post',
       '/users/:id/revoke-sessions',

@@ -1,9 +1,9 @@
 import type { Logger } from 'winston';
 import type { Metrics } from '../../platform/metrics';
 import type { Clock } from '../../platform/clock';
-import { encodeCursor } from '../../platform/cursor';
-import { idPosition } from './admin-cursors';
-import type { AuthRepositories, User } from '../auth';
+import { userCursor, userPosition } from './admin-cursors';
+import { factorSummary, type AuthRepositories, type FactorSummary, type User } from '../auth';
+import { countActiveSessions } from './admin-session-count';
 import type {
   DeliveryReport,
   DeliveryService,
@@ -22,18 +22,15 @@ export interface AdminActor {
   ip?: string;
 }
 
+export interface UserDetail {
+  user: User;
+  activeSessions: number;
+  factors: FactorSummary;
+}
+
 export interface UserPage {
   data: User[];
   nextCursor: string | null;
-}
-
-const SESSION_PAGE = 500;
-
-const cursorAfter = (u: User) => encodeCursor(u.createdAt, u.id);
-
-function userPosition(cursor: string): { createdAt: Date; id: string } {
-  const position = idPosition(cursor);
-  return { createdAt: position.createdAt, id: position.key };
 }
 
 /**
@@ -45,12 +42,14 @@ function userPosition(cursor: string): { createdAt: Date; id: string } {
 export class AdminService {
   constructor(
     private readonly deps: {
-      store: Pick<AuthRepositories, 'users' | 'sessions'>;
+      store: Pick<AuthRepositories, 'users' | 'sessions' | 'mfa'>;
       ipRules: IpRuleService;
       suppressions: SuppressionService;
       deliveries: DeliveryService;
       /** Drops cached state of a user and their sessions after a committed change. */
       onUserChanged: (userId: string) => Promise<void>;
+      /** Erases a user: their rows, codes, delivery history and cache (the login module). */
+      eraseUser: (userId: string) => Promise<boolean>;
       stats: () => Promise<AdminStats>;
       clock: Clock;
       logger: Logger;
@@ -77,14 +76,32 @@ export class AdminService {
     const after = query.cursor ? userPosition(query.cursor) : undefined;
     const rows = await this.deps.store.users.list({ limit: query.limit + 1, after });
     const data = rows.slice(0, query.limit);
-    return { data, nextCursor: rows.length > query.limit ? cursorAfter(data[data.length - 1]) : null };
+    return { data, nextCursor: rows.length > query.limit ? userCursor(data[data.length - 1]) : null };
   }
 
-  async getUser(actor: AdminActor, id: string): Promise<{ user: User; activeSessions: number } | undefined> {
-    const user = await this.deps.store.users.findById(id);
+  /** The user, their active session count and their second factor (its state, never its secret). */
+  async getUser(actor: AdminActor, id: string): Promise<UserDetail | undefined> {
+    const { users, sessions, mfa } = this.deps.store;
+    const user = await users.findById(id);
     this.audit(actor, 'admin.user.viewed', { userId: id, found: user !== undefined });
     if (!user) return undefined;
-    return { user, activeSessions: await this.countActiveSessions(id) };
+    const activeSessions = await countActiveSessions(sessions, id, this.deps.clock.now());
+    return { user, activeSessions, factors: await factorSummary(mfa, id) };
+  }
+
+  /**
+   * Removes the user's TOTP factor and recovery codes (a lost phone), so the user can enrol
+   * again; sessions are left as they are. False when the user does not exist.
+   */
+  async resetFactors(actor: AdminActor, userId: string): Promise<boolean> {
+    return this.deps.auditLog.around(actor, 'admin.user.factors_reset', userId, async () => {
+      const found = (await this.deps.store.users.findById(userId)) !== undefined;
+      const removed = found && (await this.deps.store.mfa.deleteFactor(userId));
+      if (found) await this.deps.onUserChanged(userId);
+      this.audit(actor, 'admin.user.factors_reset', { userId, found, removed });
+      const outcome = !found ? 'not_found' : removed ? 'success' : 'unchanged';
+      return { result: found, outcome, details: found ? { removed } : {} };
+    });
   }
 
   /** Revokes every session of the user at once; undefined when the user does not exist. */
@@ -101,11 +118,10 @@ export class AdminService {
     });
   }
 
-  /** Deletes the user; their sessions and refresh tokens go with them (ON DELETE CASCADE). */
+  /** Erases the user: sessions, factors, codes and delivery history go with them (docs/admin.md). */
   async deleteUser(actor: AdminActor, userId: string): Promise<boolean> {
     return this.deps.auditLog.around(actor, 'admin.user.deleted', userId, async () => {
-      const deleted = await this.deps.store.users.delete(userId);
-      if (deleted) await this.deps.onUserChanged(userId);
+      const deleted = await this.deps.eraseUser(userId);
       this.audit(actor, 'admin.user.deleted', { userId, found: deleted });
       return { result: deleted, outcome: deleted ? 'success' : 'not_found' };
     });
@@ -204,23 +220,6 @@ export class AdminService {
   ): Promise<AuditPage> {
     this.audit(actor, 'admin.audit.listed', query.action ? { action: query.action } : {});
     return this.deps.auditLog.list(query);
-  }
-
-  /** Active sessions of a user, counted a page at a time so thousands of sessions are still read whole. */
-  private async countActiveSessions(userId: string): Promise<number> {
-    let count = 0;
-    let after: { createdAt: Date; id: string } | undefined;
-    const now = this.deps.clock.now();
-    for (;;) {
-      const page = await this.deps.store.sessions.listActiveForUser(userId, now, {
-        limit: SESSION_PAGE,
-        after,
-      });
-      count += page.length;
-      if (page.length < SESSION_PAGE) return count;
-      const last = page[page.length - 1];
-      after = { createdAt: last.createdAt, id: last.id };
-    }
   }
 
   /**

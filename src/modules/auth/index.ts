@@ -6,3 +6,4 @@ export { CodeHasher, createCodeMinter } from './otp-code';
 export { createAuthModule, type AuthModule, type AuthModuleDeps } from './auth.module';
 export { authRouteTable } from './auth.routes';
 export { userResponse } from './auth.responses';
+export { factorSummary, factorSummaryView, type FactorSummary } from './mfa-summary';

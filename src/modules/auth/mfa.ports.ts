@@ -33,6 +33,8 @@ export interface MfaRepository {
   replaceRecoveryCodes(userId: string, hashes: string[], now: Date): Promise<void>;
   /** Marks an unused code used, atomically: true once per code. */
   useRecoveryCode(userId: string, hash: string, now: Date): Promise<boolean>;
+  /** How many of the user's recovery codes are still unused (the admin view; never the hashes). */
+  countUnusedRecoveryCodes(userId: string): Promise<number>;
   /** Raises (or sets) a live session's level and stamps its last authentication. */
   elevateSession(sessionId: string, aal: Aal, at: Date): Promise<boolean>;
   /** Consumes one pending email code (the step-up by email); false if it was used meanwhile. */

@@ -103,7 +103,7 @@ export class MfaService {
           detail: 'Use a TOTP or recovery code',
           methods: ['totp', 'recovery'],
         });
-      await checkEmailStepUpCode(this.deps, user, proof.emailCode, ctx);
+      await checkEmailStepUpCode(this.deps, user.email, proof.emailCode, ctx);
       return this.elevate(user, auth.session, 'aal1', 'email');
     }
     const method: Method = 'totpCode' in proof ? 'totp' : 'recovery';
@@ -212,7 +212,9 @@ export class MfaService {
     const now = this.deps.clock.now();
     if (!(await store.mfa.elevateSession(session.id, aal, now))) throw new AppError('invalid_token');
     const refreshToken = sessions.newRefreshToken();
-    await store.refreshTokens.insert({
+    // A fresh chain: a refresh token issued before the step-up (perhaps a stolen one) must not
+    // go on to earn access tokens at the new level; presented, it is unknown (401).
+    await store.refreshTokens.replaceChain({
       tokenHash: refreshToken.hash,
       sessionId: session.id,
       parentHash: null,

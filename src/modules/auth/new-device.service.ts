@@ -27,7 +27,7 @@ export class NewDeviceService {
       queue: Pick<MailQueue, 'enqueue'>;
       clock: Clock;
       logger: Logger;
-      /** Where the API is reached (PUBLIC_BASE_URL): the link's origin. */
+      /** Where users reach the service (PUBLIC_URL): the link's origin. */
       baseUrl: string;
     },
   ) {}

@@ -1,60 +1,54 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { validated } from '../../platform/http/route-table';
+import { resolveLocale, type SupportedLocale } from '../email';
+import { escapeHtml as escape, sendPage } from './html-page';
 import type { NewDeviceService } from './new-device.service';
+import { SESSION_LINK_PAGE_STRINGS } from './session-link.strings';
 
 /**
- * The pages of the new-sign-in email's link. No script and no style: the policy allows
- * nothing but posting the form back here.
+ * The pages of the new-sign-in email's link, in the language of the request's Accept-Language
+ * (the emails' resolver: en, es, fr, de; English otherwise); html-page.ts: no script, no style.
  */
-const PAGE_POLICY = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const localeOf = (req: Request): SupportedLocale => resolveLocale(undefined, req.get('accept-language'));
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(res: Response, status: number, title: string, body: string): void {
-  res
-    .status(status)
-    .setHeader('Content-Security-Policy', PAGE_POLICY)
-    .type('html')
-    .send(
-      `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="robots" content="noindex">\n<title>${escape(title)}</title>\n</head>\n<body>\n<h1>${escape(title)}</h1>\n${body}\n</body>\n</html>\n`,
-    );
+function page(res: Response, locale: SupportedLocale, status: number, title: string, body: string): void {
+  res.setHeader('Content-Language', locale).vary('Accept-Language');
+  sendPage(res, { status, lang: locale, title, body });
 }
 
-const invalid = (res: Response) =>
-  page(
-    res,
-    404,
-    'Link not valid',
-    '<p>This link is not valid or has expired. Sign in and review your sessions instead.</p>',
-  );
+const paragraph = (text: string) => `<p>${escape(text)}</p>`;
+
+function invalid(res: Response, locale: SupportedLocale): void {
+  const t = SESSION_LINK_PAGE_STRINGS[locale];
+  page(res, locale, 404, t.invalidTitle, paragraph(t.invalidBody));
+}
 
 export function createSessionLinkController(deps: { newDevices: NewDeviceService }) {
   /** GET: a confirmation page; it changes nothing (mail scanners follow links). */
-  const revokeLinkPage: RequestHandler = (_req, res) => {
+  const revokeLinkPage: RequestHandler = (req, res) => {
+    const locale = localeOf(req);
+    const t = SESSION_LINK_PAGE_STRINGS[locale];
     const { token } = validated<{ token: string }>(res).query;
-    if (!deps.newDevices.isValid(token)) return invalid(res);
+    if (!deps.newDevices.isValid(token)) return invalid(res, locale);
     const action = `/v1/sessions/revoke-link?token=${encodeURIComponent(token)}`;
     page(
       res,
+      locale,
       200,
-      'Sign out that device?',
-      `<p>This signs out the device of the new sign-in you were told about. Its access ends at once.</p>\n<form method="post" action="${escape(action)}">\n<button type="submit">Sign out that device</button>\n</form>`,
+      t.confirmTitle,
+      `${paragraph(t.confirmBody)}\n<form method="post" action="${escape(action)}">\n<button type="submit">${escape(t.confirmButton)}</button>\n</form>`,
     );
   };
 
   /** POST: revokes the session once; a second use is 410. */
-  const revokeLinkConfirm: RequestHandler = async (_req, res) => {
+  const revokeLinkConfirm: RequestHandler = async (req, res) => {
+    const locale = localeOf(req);
+    const t = SESSION_LINK_PAGE_STRINGS[locale];
     const { token } = validated<{ token: string }>(res).query;
     const outcome = await deps.newDevices.revoke(token, res.locals.requestId);
-    if (outcome === 'invalid') return invalid(res);
-    if (outcome === 'used')
-      return page(res, 410, 'Link already used', '<p>This link has been used already.</p>');
-    page(
-      res,
-      200,
-      'Device signed out',
-      '<p>That device is signed out. If you did not sign in, sign in again and review your sessions.</p>',
-    );
+    if (outcome === 'invalid') return invalid(res, locale);
+    if (outcome === 'used') return page(res, locale, 410, t.usedTitle, paragraph(t.usedBody));
+    page(res, locale, 200, t.doneTitle, paragraph(t.doneBody));
   };
 
   return { revokeLinkPage, revokeLinkConfirm };

@@ -12,6 +12,7 @@ import { EmailEventService } from './webhooks/email-events.service';
 import type { CodeMinter, EmailStore, Mailer, MailQueue, PendingCodes } from './email.ports';
 import { createOtpMailProcessor } from './queue/mail-worker';
 import { createMemoryMailQueue, type RetryPolicy } from './queue/memory-mail-queue';
+import { tracedProcessor, tracedQueue } from './queue/traced-queue';
 import { SuppressionService } from './suppression.service';
 import { createMailerFromConfig } from './transports/mailer-factory';
 import { createWebhooksController } from './webhooks/webhooks.controller';
@@ -75,18 +76,20 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
   const { config, store, clock, logger, metrics, emailHash } = deps;
   const mailer = deps.mailer ?? createMailerFromConfig(config, logger);
   const retry = { maxAttempts: config.maxAttempts, ...deps.mailRetry };
-  const processOtpMail = createOtpMailProcessor({
-    otps: deps.otps,
-    mailer,
-    codes: deps.codes,
-    clock,
-    brand: config.brand,
-    logger,
-    metrics,
-    emailHash,
-    messages: store.emailMessages,
-    maxAttempts: retry.maxAttempts,
-  });
+  const processOtpMail = tracedProcessor(
+    createOtpMailProcessor({
+      otps: deps.otps,
+      mailer,
+      codes: deps.codes,
+      clock,
+      brand: config.brand,
+      logger,
+      metrics,
+      emailHash,
+      messages: store.emailMessages,
+      maxAttempts: retry.maxAttempts,
+    }),
+  );
   const memoryQueue = createMemoryMailQueue({ process: processOtpMail, logger, metrics, retry });
   let queue: MailQueue = memoryQueue;
   if (deps.redis) {
@@ -148,7 +151,7 @@ export function createEmailModule(deps: EmailModuleDeps): EmailModule {
   });
   return {
     mailer,
-    queue,
+    queue: tracedQueue(queue),
     suppressions,
     deliveries: new DeliveryService({ repos: store }),
     emailEvents,

@@ -72,6 +72,8 @@ export const derivedFields = [
       : undefined,
   ),
   field('storage', pickStorage),
+  /** PUBLIC_URL, else its deprecated name (retired-settings.ts, RENAMED_SETTINGS), else this port on localhost. */
+  field('publicUrl', (env) => env.PUBLIC_URL ?? env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`),
   /** Shared state for running several instances: off when neither URL nor cluster is set. */
   field('redis.enabled', (env) => Boolean(env.REDIS_URL || env.REDIS_CLUSTER_NODES)),
   field('redis.url', (env) => env.REDIS_URL),

@@ -4,7 +4,7 @@ import { parseIpNetwork } from '../ip-network';
 import type { ProviderTransportKind } from './config.derived';
 import type { Config } from './config.schema';
 import type { Env } from './config.settings';
-import { adminKeys, smtpTls, testAccounts, trustProxy } from './operator.rules';
+import { adminKeys, publicUrl, smtpTls, testAccounts, trustProxy } from './operator.rules';
 
 /**
  * A rule over several settings: every problem it finds, worded for the operator. The schema
@@ -124,12 +124,29 @@ const captcha: CrossFieldRule = ({ captcha: k, env }) => [
     : []),
 ];
 
+/**
+ * The sign-in link's landing page gets the browser straight after sign-in: in production it
+ * must be https and one of the app origins CORS_ORIGIN allows (no open redirect to elsewhere).
+ */
+const magicLinkRedirect: CrossFieldRule = ({ env, magicLink, corsOrigins }) => {
+  const url = magicLink.redirectUrl;
+  if (!url || env !== 'production') return [];
+  const { protocol, origin } = new URL(url);
+  return [
+    ...(protocol === 'https:' ? [] : ['MAGIC_LINK_REDIRECT_URL must be https in production']),
+    ...(corsOrigins.includes(origin)
+      ? []
+      : [`MAGIC_LINK_REDIRECT_URL: its origin ${origin} must be listed in CORS_ORIGIN`]),
+  ];
+};
+
 /** In the order their problems are listed. */
 export const crossFieldRules: readonly CrossFieldRule[] = [
   secretLength,
   tlsPair,
   databaseUrls,
   production,
+  publicUrl,
   trustProxy,
   smtpTls,
   emailProviders,
@@ -138,4 +155,5 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   ipLists,
   captcha,
   testAccounts,
+  magicLinkRedirect,
 ];

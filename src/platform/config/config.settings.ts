@@ -5,6 +5,7 @@ import { emailSettings } from './settings/email.settings';
 import { operationsSettings } from './settings/operations.settings';
 import { serverSettings, shutdownSettings } from './settings/server.settings';
 import { storageSettings } from './settings/storage.settings';
+import { tracingSettings } from './settings/tracing.settings';
 
 /** Every setting, in the order `.env.example` and the README table list them. */
 export const settings = {
@@ -12,6 +13,7 @@ export const settings = {
   ...storageSettings,
   ...emailSettings,
   ...operationsSettings,
+  ...tracingSettings,
   ...authSettings,
   ...captchaSettings,
   ...shutdownSettings,

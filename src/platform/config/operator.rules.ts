@@ -1,3 +1,4 @@
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { parseAdminKeyEntry, weakKeyReason } from '../admin-key-entries';
 import { parseIpNetwork } from '../ip-network';
 import { parseTestAccounts } from '../test-accounts';
@@ -69,4 +70,45 @@ export const testAccounts: CrossFieldRule = ({ env, otp }) => {
       'OTP_TEST_ACCOUNTS is refused in production: its addresses sign in with fixed codes; unset it (it is for end-to-end tests of your app)',
     ];
   return parseTestAccounts(otp.testAccounts, otp.length).problems;
+};
+
+/**
+ * Loopback networks, 127.0.0.0/8 and ::1, and the unspecified addresses a listener binds to
+ * (0.0.0.0, ::); BlockList also matches their IPv4-mapped form.
+ */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('0.0.0.0', 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addAddress('::', 'ipv6');
+
+/** A URL host (as `URL.hostname` gives it) that only ever reaches the machine itself. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const ip = host.replace(/^\[(.*)\]$/, '$1');
+  const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : undefined;
+  return family !== undefined && LOOPBACK.check(ip, family);
+}
+
+/**
+ * The links in emails (the new-sign-in email's revoke link) are built on PUBLIC_URL. In
+ * production a forgotten one would send every user a link to localhost, and an http one would
+ * carry a single-use token in clear; both are refused.
+ */
+export const publicUrl: CrossFieldRule = (c, env) => {
+  if (c.env !== 'production') return [];
+  const name = env.PUBLIC_URL || !env.PUBLIC_BASE_URL ? 'PUBLIC_URL' : 'PUBLIC_URL (set as PUBLIC_BASE_URL)';
+  if (!env.PUBLIC_URL && !env.PUBLIC_BASE_URL)
+    return [
+      'PUBLIC_URL is required in production: the https address users reach the service at (the links in emails point there), e.g. https://login.example.com',
+    ];
+  const url = new URL(c.publicUrl);
+  if (url.protocol !== 'https:')
+    return [`${name} must be https in production: the links in emails carry single-use tokens`];
+  if (isLoopbackHost(url.hostname))
+    return [
+      `${name} must not be localhost, 127.0.0.1 or ::1 in production: users could not follow the links in emails`,
+    ];
+  return [];
 };

@@ -13,3 +13,25 @@ export function retiredSettingWarnings(env: NodeJS.ProcessEnv): string[] {
     .filter(([name]) => env[name] !== undefined && env[name] !== '')
     .map(([name, instead]) => `${name} is no longer read and is ignored: ${instead}`);
 }
+
+/**
+ * Variables renamed, old name → new name. The old name is still read for one release when the
+ * new one is unset (config.derived.ts), with a warning at start telling to rename it; the
+ * CHANGELOG says when each was renamed and when the old name goes.
+ */
+export const RENAMED_SETTINGS: Readonly<Record<string, string>> = {
+  PUBLIC_BASE_URL: 'PUBLIC_URL',
+};
+
+const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
+
+/** One warning for each old name `env` sets: rename it, or drop it when the new name is set too. */
+export function renamedSettingWarnings(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(RENAMED_SETTINGS)
+    .filter(([old]) => isSet(env[old]))
+    .map(([old, renamed]) =>
+      isSet(env[renamed])
+        ? `${old} is ignored because ${renamed} is set; remove ${old}`
+        : `${old} is deprecated and will no longer be read in the next release; rename it to ${renamed}`,
+    );
+}

@@ -2,12 +2,14 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'winston';
 import { AppError, UnavailableError } from './app-error';
 import { ERRORS, type ErrorCode } from './error-codes';
+import { tracing } from '../tracing/trace-context';
 
 export const PROBLEM_TYPE_BASE = 'urn:otp-login-api:problem:';
 
 /**
- * Writes an RFC 9457 problem+json body carrying the stable code and the request id; the status
- * comes from the code (ERRORS), Retry-After from `retryAfterSeconds`.
+ * Writes an RFC 9457 problem+json body carrying the stable code and the request id (and, with
+ * tracing on, the trace id); the status comes from the code (ERRORS), Retry-After from
+ * `retryAfterSeconds`.
  */
 function sendProblem(res: Response, problem: AppError): void {
   const { status, title } = ERRORS[problem.code];
@@ -15,6 +17,7 @@ function sendProblem(res: Response, problem: AppError): void {
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
   }
   res.status(status).type('application/problem+json');
+  const traceId = tracing().current()?.traceId;
   res.send(
     JSON.stringify({
       type: `${PROBLEM_TYPE_BASE}${problem.code}`,
@@ -23,6 +26,7 @@ function sendProblem(res: Response, problem: AppError): void {
       ...(problem.detail ? { detail: problem.detail } : {}),
       code: problem.code,
       requestId: res.locals.requestId,
+      ...(traceId ? { traceId } : {}),
       ...(problem.errors ? { errors: problem.errors } : {}),
       ...(problem.methods ? { methods: problem.methods } : {}),
     }),

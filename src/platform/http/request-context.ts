@@ -3,6 +3,7 @@ import { v4 as uuidv4 } from 'uuid';
 import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from 'winston';
 import type { Metrics } from '../metrics';
+import { tracing } from '../tracing/trace-context';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own declaration merging point
@@ -25,8 +26,9 @@ export const requestId: RequestHandler = (req, res, next) => {
   res.setHeader('X-Request-Id', id);
   // Services get the id with their call (ClientContext, AuditContext) and put it on their audit
   // lines. Not an AsyncLocalStorage: on Node 20 it turns on promise hooks for every promise
-  // of the process (docs/performance.md).
-  next();
+  // of the process (docs/performance.md). With tracing on, the OpenTelemetry context (which
+  // pays that cost already) carries it, so every log line of the request has it.
+  tracing().bindRequest(id, next);
 };
 
 /** The route template (never the raw path) keeps log and metric cardinality bounded. */

@@ -13,6 +13,7 @@ export const mfaCalls: Record<keyof MfaRepository, unknown[][]> = {
   deleteFactor: [['user-1']],
   replaceRecoveryCodes: [['user-1', ['ab'.repeat(32)], now]],
   useRecoveryCode: [['user-1', 'ab'.repeat(32), now]],
+  countUnusedRecoveryCodes: [['user-1']],
   elevateSession: [
     ['session-1', 'aal2', now],
     ['session-1', 'aal1', now],

@@ -83,6 +83,13 @@ describe('PRODUCT.md indexes', () => {
     });
   });
 
+  it('when a code carries a sign-in link, then linkHash is unique for strings only (codes without one have none)', () => {
+    expect(findIndex('otps', { linkHash: 1 })?.options).toMatchObject({
+      unique: true,
+      partialFilterExpression: { linkHash: { $type: 'string' } },
+    });
+  });
+
   it.each([
     ['authFailures', 'createdAt', 3600],
     ['otpLocks', 'lockedAt', 3600],
@@ -150,6 +157,7 @@ describe('configuration', () => {
     SMTP_HOST: 'smtp.example.com',
     CORS_ORIGIN: 'https://app.example.com',
     METRICS_TOKEN: 'metrics-token-0123456789',
+    PUBLIC_URL: 'https://login.example.com',
   };
 
   it('when DATABASE_URL is mongodb, then pool, timeouts and read preference come from their settings', () => {

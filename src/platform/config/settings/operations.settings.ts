@@ -12,11 +12,6 @@ export const operationsSettings = {
     'sentryDsn',
     Joi.string().allow('').description('Error tracking DSN (errors are reported when set)'),
   ),
-  // Read from the environment by the New Relic agent itself; listed so it is documented.
-  NEW_RELIC_LICENSE_KEY: text(
-    null,
-    Joi.string().allow('').description('APM licence key, read by the New Relic agent if installed'),
-  ),
   METRICS_TOKEN: text(
     'metricsToken',
     Joi.string().allow('').description('Bearer token required by GET /metrics (required in production)'),

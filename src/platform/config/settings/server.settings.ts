@@ -32,13 +32,23 @@ export const serverSettings = {
       .default('http://localhost:3000')
       .description('Comma-separated list of browser origins allowed by CORS (never * in production)'),
   ),
-  PUBLIC_BASE_URL: value(
-    'publicBaseUrl',
+  // Both land in `publicUrl` together (config.derived.ts): PUBLIC_URL, else the old name.
+  PUBLIC_URL: text(
+    null,
     Joi.string()
+      .allow('')
       .uri({ scheme: ['http', 'https'] })
-      .default('http://localhost:5000')
       .description(
-        "The URL clients reach this API at: the origin of the links in emails (the new-sign-in email's revoke link)",
+        "The service's public address as users reach it, the origin of the links in emails. Default http://localhost:$PORT; required in production, https and not localhost",
+      ),
+  ),
+  PUBLIC_BASE_URL: text(
+    null,
+    Joi.string()
+      .allow('')
+      .uri({ scheme: ['http', 'https'] })
+      .description(
+        'Deprecated: the former name of PUBLIC_URL, read only when PUBLIC_URL is unset (with a warning at start); no longer read from the next release',
       ),
   ),
   TRUST_PROXY: value(

@@ -83,6 +83,10 @@ export function createMongoMfaRepository(ops: MongoOps): MfaRepository {
       );
       return modified > 0;
     },
+    countUnusedRecoveryCodes(userId) {
+      // `usedAt: null` also matches a document without the field (an unused code).
+      return ops.count('recoveryCodes', { userId, usedAt: null });
+    },
     async elevateSession(sessionId, aal, at) {
       const set: Record<string, unknown> = { authenticatedAt: at };
       if (aal === 'aal2') set.aal = 'aal2';

@@ -192,6 +192,12 @@ export function createMongoRefreshTokenRepository(ops: MongoOps): MongoRefreshTo
         purgeAt: new Date(session.absoluteExpiresAt.getTime() + DAY_MS),
       });
     },
+    async replaceChain(t) {
+      await ops.atomically(async (tx) => {
+        await tx.deleteMany('refreshTokens', { sessionId: t.sessionId });
+        await createMongoRefreshTokenRepository(tx).insert(t);
+      });
+    },
     async findByHash(tokenHash) {
       const doc = await ops.findOne<RefreshDoc>('refreshTokens', { tokenHash });
       return doc && toRefresh(doc);

@@ -75,6 +75,13 @@ export function createSqlMfaRepository(db: Queryable): MfaRepository {
       );
       return rows.length > 0;
     },
+    async countUnusedRecoveryCodes(userId) {
+      const rows = await db.query<{ n: string | number }>(
+        'SELECT count(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL',
+        [userId],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
     async elevateSession(sessionId, aal, at) {
       const rows = await db.query(
         `UPDATE sessions SET aal = CASE WHEN aal = 'aal2' THEN aal ELSE $2 END, authenticated_at = $3

@@ -133,6 +133,15 @@ export function createSqlRefreshTokenRepository(db: Queryable): RefreshTokenRepo
         [t.tokenHash, t.sessionId, t.parentHash, t.createdAt, t.rotatedAt],
       );
     },
+    async replaceChain(t) {
+      // One statement: the delete and the insert commit together.
+      await db.query(
+        `WITH gone AS (DELETE FROM refresh_tokens WHERE session_id = $2)
+         INSERT INTO refresh_tokens (token_hash, session_id, parent_hash, created_at, rotated_at)
+         VALUES ($1,$2,$3,$4,$5)`,
+        [t.tokenHash, t.sessionId, t.parentHash, t.createdAt, t.rotatedAt],
+      );
+    },
     async findByHash(tokenHash) {
       const rows = await db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE token_hash = $1', [
         tokenHash,
