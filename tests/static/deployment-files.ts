@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 export const root = join(__dirname, '..', '..');
 export const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 export const readYaml = (file: string): any => parse(read(file));
-export const k8s = (file: string) => readYaml(join('deploy', 'k8s', file));
+export const k8s = (file: string) => readYaml(join('deploy', 'k8s', 'base', file));
 
 /**
  * The V8 flags `npm start` runs the service with (docs/performance.md, memory): every other way

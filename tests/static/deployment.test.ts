@@ -197,7 +197,7 @@ describe('deploy/k8s', () => {
   it('when kustomize builds, then every resource exists and the secret template is left out', () => {
     const kustomization = k8s('kustomization.yaml');
     for (const file of kustomization.resources) {
-      expect(existsSync(join(root, 'deploy', 'k8s', file))).toBe(true);
+      expect(existsSync(join(root, 'deploy', 'k8s', 'base', file))).toBe(true);
     }
     expect(kustomization.resources).not.toContain('secret.example.yaml');
   });
