@@ -19,6 +19,7 @@ import {
   type Mailer,
   type RetryPolicy,
 } from './modules/email';
+import { createHostedUiModule, type HostedUiModule } from './modules/hosted-ui';
 import { createIpRulesModule, type IpRulesModule } from './modules/ip-rules';
 import { systemClock, type Clock } from './platform/clock';
 import type { Config } from './platform/config/config';
@@ -57,6 +58,7 @@ export interface Modules {
   email: EmailModule;
   auth: AuthModule;
   admin: AdminModule;
+  hostedUi: HostedUiModule;
 }
 
 /**
@@ -105,7 +107,7 @@ function resolveSecret(config: Config): string {
 
 /**
  * The platform pieces and the store, then the modules in dependency order (ip-rules, email,
- * auth, admin), each given exactly what it uses; tests swap pieces through `overrides`.
+ * auth, admin, hosted-ui), each given exactly what it uses; tests swap pieces through `overrides`.
  */
 export async function buildContainer(config: Config, overrides: Overrides = {}): Promise<Container> {
   const clock = overrides.clock ?? systemClock;
@@ -171,6 +173,10 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     emailHash,
   });
 
+  const hostedUi = createHostedUiModule({
+    config: { enabled: config.hostedUi.enabled, brand: config.email.brand, codeLength: config.otp.length },
+  });
+
   let shuttingDown = false;
   const readiness: ReadinessCheck[] = [
     {
@@ -205,7 +211,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     config,
     store,
     featureFlags,
-    modules: { ipRules, email, auth, admin },
+    modules: { ipRules, email, auth, admin, hostedUi },
     http: { ...pipeline, meta: metaGate(meta) },
     mailer: email.mailer,
     queue: email.queue,
