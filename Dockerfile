@@ -7,6 +7,9 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The browser library, bundled to dist/client/client.js (served at /v1/client.js).
+COPY client ./client
+COPY scripts/build-client.mjs ./scripts/
 RUN npm run build
 # This stage also has the dev tools (tsx): `docker build --target build -t otp-login-api:tools .`
 # gives an image that can run `npm run migrate` / `npm run db:indexes` before a rollout.

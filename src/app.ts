@@ -18,7 +18,7 @@ export function createApp(c: Container): Express {
   app.set('query parser', 'simple');
   app.set('json spaces', 0);
   // Every API answer is Cache-Control: no-store, so an ETag would only cost a SHA-1 of each
-  // body. Only the JWKS is cacheable, by max-age.
+  // body. Only the JWKS (by max-age) and the client library (its own ETag) are cacheable.
   app.set('etag', false);
 
   // The head of the stack runs on every request, as one layer: the request id, security
@@ -27,7 +27,7 @@ export function createApp(c: Container): Express {
   app.use(http.head);
   // API answers are a few hundred bytes, under compression's 1 KiB threshold, so gzip is
   // applied only where bodies are large and the hot paths skip the middleware's cost.
-  app.use(['/docs', '/v1/openapi.json', '/metrics'], http.gzip);
+  app.use(['/docs', '/v1/openapi.json', '/metrics', '/v1/client.js'], http.gzip);
   // The meta routes (probes, metrics, JWKS, docs) sit before the limiter and the body parser.
   app.use(http.meta);
   // The hosted sign-in page (`/` and `/ui/*`, when HOSTED_UI_ENABLED): static files and one

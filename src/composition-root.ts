@@ -51,6 +51,8 @@ export interface Overrides {
   snsCertificateFetcher?: CertificateFetcher;
   /** CAPTCHA siteverify timeout (tests shorten it). */
   captchaTimeoutMs?: number;
+  /** The bundled browser library served at /v1/client.js (default dist/client/client.js). */
+  clientScriptPath?: string;
 }
 
 export interface Modules {
@@ -197,6 +199,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     readiness,
     isShuttingDown,
     openapi: () => buildApiDocument({ codeLength: config.otp.length, captcha: !!config.captcha.provider }),
+    clientScriptPath: overrides.clientScriptPath,
   });
   const pipeline = createHttpPipeline({
     ...base,

@@ -52,6 +52,11 @@ describe('npm start on a built checkout', () => {
     const elapsed = Date.now() - started;
     expect(res.status).toBe(200);
     expect(out).toMatch(/build: dist is up to date, skipping tsc/);
+    // The build bundled the browser library, and the built service serves it.
+    const script = await fetch(`${url}/v1/client.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toMatch(/export \{[^}]*createOtpClient/);
     // Each phase line says when it happened, in ms since the process started.
     expect(out).toMatch(/"message":"database ready","ms":\d+/);
     expect(out).toMatch(/"message":"listening on http:[^"]+","ms":\d+/);

@@ -4,6 +4,7 @@ import type SwaggerUi from 'swagger-ui-express';
 import { AppError } from '../errors/app-error';
 import type { Metrics } from '../metrics';
 import { safeEqual } from '../secrets';
+import { clientScriptRoute, serveClientScript } from './client-script';
 import { docsSecurityHeaders } from './security';
 import { problem } from './openapi';
 import { createLimiter } from './rate-limit';
@@ -22,7 +23,8 @@ export const READY_LIMIT_PER_MINUTE = 300;
  * The paths createMetaRouter serves, matched as Express matches routes (any case, an optional
  * trailing slash); tests/unit/meta-paths.test.ts keeps it in step with the router.
  */
-export const META_PATHS = /^\/(?:health\/|metrics\/?$|docs(?:\/|$)|\.well-known\/|v1\/openapi\.json\/?$)/i;
+export const META_PATHS =
+  /^\/(?:health\/|metrics\/?$|docs(?:\/|$)|\.well-known\/|v1\/(?:openapi\.json|client\.js)\/?$)/i;
 
 /** Hands only META_PATHS to the meta router: other paths skip it without walking its routes. */
 export function metaGate(meta: Router): RequestHandler {
@@ -53,9 +55,9 @@ const jwks = Joi.object({
   .unknown()
   .id('Jwks');
 
-type MetaHandler = 'live' | 'ready' | 'readyLimiter' | 'jwks' | 'metrics' | 'openapi';
+type MetaHandler = 'live' | 'ready' | 'readyLimiter' | 'jwks' | 'metrics' | 'openapi' | 'clientScript';
 
-/** Probes, metrics, JWKS and this document: before the limiter and the body parser. */
+/** Probes, metrics, JWKS, this document and the client library: before the limiter and the body parser. */
 export const metaRouteTable: RouteTable<MetaHandler> = {
   routes: [
     {
@@ -118,6 +120,7 @@ export const metaRouteTable: RouteTable<MetaHandler> = {
       },
       handler: 'openapi',
     },
+    clientScriptRoute,
   ],
 };
 
@@ -133,6 +136,8 @@ export function createMetaRouter(deps: {
   isShuttingDown: () => boolean;
   /** The document, or a function building it (on the first request for it). */
   openapi: object | (() => object);
+  /** The bundled browser library (default: dist/client/client.js). */
+  clientScriptPath?: string;
 }): Router {
   const router = Router();
   const openapi = typeof deps.openapi === 'function' ? deps.openapi : () => deps.openapi as object;
@@ -178,6 +183,7 @@ export function createMetaRouter(deps: {
       },
       metrics,
       openapi: (_req, res) => void res.json(openapi()),
+      clientScript: serveClientScript(deps.clientScriptPath),
     },
   });
   // Swagger UI is loaded on the first visit to /docs: the package and its assets cost every
