@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         maxPerDomainPerHour: 500,
         maxCodesPerHourGlobal: 10_000,
         maxFailedPerHourGlobal: 50_000,
+        testAccounts: [],
       });
       expect(config.session).toEqual({ idleHours: 24, absoluteDays: 30, stepUpMaxAgeSeconds: 300 });
       expect(config.tokens).toMatchObject({

@@ -27,6 +27,7 @@ import { SessionLinks } from './session-link';
 import { createSessionLinkController } from './session-link.controller';
 import { SecretBox } from './totp';
 import { deriveKey } from '../../platform/secrets';
+import { parseTestAccounts } from '../../platform/test-accounts';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 import { UserService } from './user.service';
@@ -46,7 +47,10 @@ export interface AuthModule {
 }
 
 export interface AuthModuleDeps {
-  config: Pick<Config, 'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl'>;
+  config: Pick<
+    Config,
+    'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl' | 'corsOrigins'
+  >;
   secret: string;
   /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
   previousSecrets?: string[];
@@ -133,6 +137,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     metrics,
     emailHash: deps.emailHash,
     suppressions: deps.suppressions,
+    testAccounts: parseTestAccounts(config.otp.testAccounts, config.otp.length).accounts,
     canSignUp: deps.canSignUp,
     onSignedIn: (user, session, ctx) => newDevices.onSignedIn(user, session, ctx),
     ceilings: {
@@ -150,7 +155,8 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
       metrics,
       store: deps.limiterStore?.(name),
     });
-  const auth = createAuthController({ otp, sessions });
+  const cookies = { clock, corsOrigins: config.corsOrigins };
+  const auth = createAuthController({ otp, sessions, cookies });
   const { provider, secret, verifyUrl } = config.captcha;
   // The config refuses a provider without a secret; `captcha` is bound only when one is set.
   const captcha =
@@ -184,7 +190,7 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
         ...account,
         ...createSessionLinkController({ newDevices }),
         linkLimiter: limiter('revoke-link', config.rateLimit.refreshPer5Min),
-        ...createMfaController({ mfa, otp }),
+        ...createMfaController({ mfa, otp, cookies }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),
         captcha,

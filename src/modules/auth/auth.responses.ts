@@ -36,14 +36,36 @@ export const sessionPageResponse = Joi.object({
   nextCursor: Joi.string().allow(null).required(),
 }).id('SessionPage');
 
-export const tokenResponse = Joi.object({
+const accessPart = {
   accessToken: Joi.string().required(),
   tokenType: Joi.string().valid('Bearer').required(),
   expiresIn: Joi.number().integer().required(),
-  refreshToken: Joi.string().min(43).required(),
   user: userResponse.required(),
   session: sessionResponse.required(),
+};
+
+export const tokenResponse = Joi.object({
+  ...accessPart,
+  refreshToken: Joi.string().min(43).required(),
 }).id('TokenResponse');
+
+/** Cookie mode: the refresh token is in the __Host-refresh cookie, never here. */
+export const cookieTokenResponse = Joi.object({
+  ...accessPart,
+  csrfToken: Joi.string()
+    .min(43)
+    .required()
+    .description('Also in the __Host-csrf cookie: send it back as X-CSRF-Token'),
+}).id('CookieTokenResponse');
+
+/** A token pair in the mode the request asked for (X-Auth-Mode). */
+export const tokenAnswer = Joi.alternatives().try(tokenResponse, cookieTokenResponse);
+
+/** The response headers of an answer that sets the cookie pair. */
+export const cookieHeaders = {
+  'Set-Cookie':
+    'Cookie mode only: __Host-refresh (HttpOnly) and __Host-csrf, both Secure, SameSite=Strict, Path=/, Max-Age the time the session may still be refreshed',
+};
 
 export const otpAcceptedResponse = Joi.object({
   status: Joi.string().valid('accepted').required(),

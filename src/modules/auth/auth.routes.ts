@@ -3,12 +3,19 @@ import { problem } from '../../platform/http/openapi';
 import type { ResponseSpec, RouteSpec, RouteTable } from '../../platform/http/route-table';
 import {
   otpRequestSchema,
+  authModeHeaders,
   otpVerifySchema,
-  refreshSchema,
   revokeLinkQuery,
   sessionsQuery,
 } from './auth.schemas';
-import { otpAcceptedResponse, sessionPageResponse, tokenResponse, userResponse } from './auth.responses';
+import {
+  cookieHeaders,
+  otpAcceptedResponse,
+  sessionPageResponse,
+  tokenAnswer,
+  userResponse,
+} from './auth.responses';
+import { refreshRoutes } from './refresh.routes';
 import { mfaRoutes, type MfaHandler } from './mfa.routes';
 
 /** What the login module binds to its routes' names. */
@@ -130,43 +137,17 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
         tags: ['otp'],
         summary: 'Exchange a code for tokens',
         description:
-          'Wrong, expired, used and locked codes all answer 401 invalid_code. The first success creates the user.',
+          'Wrong, expired, used and locked codes all answer 401 invalid_code. The first success creates the user. With X-Auth-Mode: cookie the refresh token is set as the __Host-refresh cookie instead of being in the body (docs/api.md, "Cookie mode").',
         limiter: 'verifyLimiter',
-        request: { body: otpVerifySchema(options.codeLength) },
+        request: { body: otpVerifySchema(options.codeLength), headers: authModeHeaders },
         responses: {
-          '200': { description: 'Signed in', content: json(tokenResponse) },
+          '200': { description: 'Signed in', headers: cookieHeaders, content: json(tokenAnswer) },
           '401': problem('invalid_code'),
           ...common,
         },
         handler: 'verifyCode',
       },
-      {
-        method: 'post',
-        path: '/v1/auth/refresh',
-        operationId: 'refresh',
-        tags: ['auth'],
-        summary: 'Rotate a refresh token',
-        description:
-          'Each refresh token is single use. Presenting a rotated token within the grace window returns the same successor; later, the session is revoked (refresh_token_reused).',
-        limiter: 'refreshLimiter',
-        request: { body: refreshSchema },
-        responses: {
-          '200': { description: 'New token pair', content: json(tokenResponse) },
-          '401': problem('invalid_token, refresh_token_reused or session_expired'),
-          ...common,
-        },
-        handler: 'refresh',
-      },
-      {
-        method: 'post',
-        path: '/v1/auth/logout',
-        operationId: 'logout',
-        tags: ['auth'],
-        summary: 'Revoke the current session',
-        auth: bearer,
-        responses: { '204': { description: 'Revoked' }, '401': unauthorized, '429': common['429'] },
-        handler: 'logout',
-      },
+      ...refreshRoutes,
       {
         method: 'get',
         path: '/v1/users/me',

@@ -46,13 +46,44 @@ export const otpVerifySchema = (codeLength: number) =>
       .messages({ 'string.pattern.base': `must be ${codeLength} digits`, 'string.base': 'must be a string' }),
   }).id('OtpVerify');
 
+const refreshToken = Joi.string()
+  .max(128)
+  .pattern(/^[A-Za-z0-9_-]+$/)
+  .messages({ 'string.pattern.base': 'is not a refresh token' });
+
+/** Header mode sends the token here; cookie mode leaves it out and the `__Host-refresh` cookie is read. */
 export const refreshSchema = Joi.object({
-  refreshToken: Joi.string()
-    .required()
-    .max(128)
-    .pattern(/^[A-Za-z0-9_-]+$/)
-    .messages({ 'string.pattern.base': 'is not a refresh token' }),
+  refreshToken: refreshToken.description('Required unless the __Host-refresh cookie carries it'),
 }).id('RefreshRequest');
+
+/** A logout without an access token presents the session's refresh token (or its cookie). */
+export const logoutSchema = Joi.object({
+  refreshToken: refreshToken.description(
+    'Without a Bearer token: the refresh token of the session to end (else the __Host-refresh cookie)',
+  ),
+}).id('LogoutRequest');
+
+/** `X-Auth-Mode` (docs/api.md, "Cookie mode"), on every route that hands out a token pair. */
+export const authModeHeaders = Joi.object({
+  'X-Auth-Mode': Joi.string()
+    .valid('cookie', 'header')
+    .insensitive()
+    .description(
+      'cookie: the refresh token is set as the __Host-refresh cookie and left out of the body, which carries csrfToken instead; header (the default): in the body',
+    ),
+});
+
+/** The routes a refresh cookie authenticates also take the CSRF token. */
+export const cookieAuthHeaders = authModeHeaders.keys({
+  'X-CSRF-Token': Joi.string()
+    .max(256)
+    .description('Cookie mode: the value of the __Host-csrf cookie (the csrfToken of the last answer)'),
+});
+
+export const sessionCookies = Joi.object({
+  '__Host-refresh': refreshToken.description('Cookie mode: the refresh token (HttpOnly)'),
+  '__Host-csrf': Joi.string().max(256).description('Cookie mode: the CSRF token, sent back as X-CSRF-Token'),
+});
 
 /** A session id as the API hands it out. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../platform/errors/app-error';
 import type { Session } from './auth.ports';
 import type { SessionService } from './session.service';
@@ -23,20 +23,35 @@ declare global {
  * Bearer access tokens from the Authorization header only: a token in the query string
  * (?access_token=) would end up in proxy logs and is never read.
  */
+export async function bearerCaller(
+  req: Request,
+  res: Response,
+  sessions: SessionService,
+): Promise<AuthContext> {
+  const header = req.get('authorization') ?? '';
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  if (!match) {
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    throw new AppError('unauthorized');
+  }
+  try {
+    return await sessions.authenticate(match[1]);
+  } catch (err) {
+    res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+    throw err;
+  }
+}
+
+/** The guard of the signed-in routes: `res.locals.auth` for the handler, or 401. */
 export function authenticate(sessions: SessionService): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-    if (!match) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return next(new AppError('unauthorized'));
-    }
+    let auth: AuthContext;
     try {
-      res.locals.auth = await sessions.authenticate(match[1]);
-      next();
+      auth = await bearerCaller(req, res, sessions);
     } catch (err) {
-      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      next(err);
+      return next(err);
     }
+    res.locals.auth = auth;
+    next();
   };
 }

@@ -3,7 +3,7 @@ import { resolveLocale } from '../email';
 import type { ClientContext } from './session.service';
 import type { MfaService, StepUpProof } from './mfa.service';
 import type { OtpService } from './otp.service';
-import { tokensView } from './auth.views';
+import { tokensAnswer, type CookieModeConfig } from './cookie-mode';
 import { OTP_ACCEPTED_BODY } from './auth.controller';
 import { AppError } from '../../platform/errors/app-error';
 
@@ -14,7 +14,7 @@ const clientContext = (req: Request, res: Response): ClientContext => ({
   acceptLanguage: req.get('accept-language'),
 });
 
-export function createMfaController(deps: { mfa: MfaService; otp: OtpService }) {
+export function createMfaController(deps: { mfa: MfaService; otp: OtpService; cookies: CookieModeConfig }) {
   const enrolTotp: RequestHandler = async (_req, res) => {
     res.status(201).json(await deps.mfa.enrol(res.locals.auth));
   };
@@ -22,12 +22,14 @@ export function createMfaController(deps: { mfa: MfaService; otp: OtpService }) 
   const confirmTotp: RequestHandler = async (req, res) => {
     const { code } = req.body as { code: string };
     const out = await deps.mfa.confirm(res.locals.auth, code, clientContext(req, res));
-    res.status(200).json({ ...tokensView(out.tokens), recoveryCodes: out.recoveryCodes });
+    res
+      .status(200)
+      .json({ ...tokensAnswer(req, res, out.tokens, deps.cookies), recoveryCodes: out.recoveryCodes });
   };
 
   const stepUp: RequestHandler = async (req, res) => {
     const tokens = await deps.mfa.stepUp(res.locals.auth, req.body as StepUpProof, clientContext(req, res));
-    res.status(200).json(tokensView(tokens));
+    res.status(200).json(tokensAnswer(req, res, tokens, deps.cookies));
   };
 
   /** A code to the user's own address, through the sign-in code path (same limits, same answer). */

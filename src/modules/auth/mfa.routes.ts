@@ -1,7 +1,8 @@
 import Joi from 'joi';
 import { problem } from '../../platform/http/openapi';
 import type { ResponseSpec, RouteSpec } from '../../platform/http/route-table';
-import { otpAcceptedResponse, tokenResponse } from './auth.responses';
+import { cookieHeaders, otpAcceptedResponse, tokenAnswer } from './auth.responses';
+import { authModeHeaders } from './auth.schemas';
 import {
   recoveryCodesResponse,
   stepUpSchema,
@@ -60,9 +61,13 @@ export function mfaRoutes(options: { codeLength: number }): Array<RouteSpec<MfaH
       summary: 'Activate the factor with a first code: recovery codes and an AAL2 token pair',
       auth: bearer,
       limiter: 'verifyLimiter',
-      request: { body: totpConfirmSchema },
+      request: { body: totpConfirmSchema, headers: authModeHeaders },
       responses: {
-        '200': { description: 'Active; this session is AAL2', content: json(totpConfirmedResponse) },
+        '200': {
+          description: 'Active; this session is AAL2',
+          headers: cookieHeaders,
+          content: json(totpConfirmedResponse),
+        },
         ...common,
         '401': problem('invalid_code, or unauthorized, invalid_token, session_expired, token_expired'),
         '409': problem('conflict: the factor is already active'),
@@ -79,9 +84,13 @@ export function mfaRoutes(options: { codeLength: number }): Array<RouteSpec<MfaH
         'totpCode or recoveryCode: AAL2. emailCode (users without TOTP, after POST /v1/auth/step-up/email): a fresh AAL1 step-up time. Wrong codes spend the hourly failure budget of the address.',
       auth: bearer,
       limiter: 'verifyLimiter',
-      request: { body: stepUpSchema(options.codeLength) },
+      request: { body: stepUpSchema(options.codeLength), headers: authModeHeaders },
       responses: {
-        '200': { description: 'New token pair for the same session', content: json(tokenResponse) },
+        '200': {
+          description: 'New token pair for the same session (X-Auth-Mode: cookie sets the cookie pair)',
+          headers: cookieHeaders,
+          content: json(tokenAnswer),
+        },
         ...common,
         '401': problem('invalid_code, or unauthorized, invalid_token, session_expired, token_expired'),
         '403': problem('step_up_required: an email code from a user with TOTP active'),

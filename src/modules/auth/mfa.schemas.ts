@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { tokenResponse } from './auth.responses';
+import { cookieTokenResponse, tokenResponse } from './auth.responses';
 
 /** Request and response bodies of the second-factor routes (each `.id()` an OpenAPI component). */
 const totpCode = Joi.string()
@@ -32,6 +32,9 @@ export const totpEnrolmentResponse = Joi.object({
   qrSvg: Joi.string().description('The otpauth URI as a QR code (SVG)').required(),
 }).id('TotpEnrolment');
 
-export const totpConfirmedResponse = tokenResponse.keys({ recoveryCodes }).id('TotpConfirmed');
+export const totpConfirmedResponse = Joi.alternatives().try(
+  tokenResponse.keys({ recoveryCodes }).id('TotpConfirmed'),
+  cookieTokenResponse.keys({ recoveryCodes }).id('TotpConfirmedCookie'),
+);
 
 export const recoveryCodesResponse = Joi.object({ recoveryCodes }).id('RecoveryCodes');

@@ -1,5 +1,6 @@
 import { emailDomain } from '../../platform/email-address';
 import { clientKey } from '../../platform/ip-network';
+import type { TestAccounts } from '../../platform/test-accounts';
 import type { CodeRequestInput } from './auth.ports';
 import type { MailQueue } from '../email';
 import type { ClientContext, IssuedTokens } from './session.service';
@@ -41,7 +42,14 @@ const HOUR = 3_600_000;
 export class OtpService {
   private readonly signIn: SignInUseCase;
 
-  constructor(private readonly deps: SignInDeps & { queue: MailQueue; suppressions?: SuppressionCheck }) {
+  constructor(
+    private readonly deps: SignInDeps & {
+      queue: MailQueue;
+      suppressions?: SuppressionCheck;
+      /** OTP_TEST_ACCOUNTS: these addresses get their fixed code stored instead of an email. */
+      testAccounts?: TestAccounts;
+    },
+  ) {
     this.signIn = new SignInUseCase(deps);
   }
 
@@ -118,6 +126,8 @@ export class OtpService {
       this.deps.logger.info('otp request over the global ceiling', { ...audit, outcome: 'global_ceiling' });
       return;
     }
+    const testCode = this.deps.testAccounts?.get(email);
+    if (testCode !== undefined) return this.storeTestCode(outcome.otpId, email, testCode, audit);
     await this.deps.queue.enqueue({
       otpId: outcome.otpId,
       email,
@@ -129,8 +139,33 @@ export class OtpService {
     this.deps.logger.info('otp requested', audit);
   }
 
+  /**
+   * Test mode: the admitted code row gets the address's fixed code (hashed like a minted one)
+   * instead of a random code and an email, so every rule of a code (expiry, attempts, the
+   * budgets, single use) still holds for it.
+   */
+  private async storeTestCode(
+    otpId: string,
+    email: string,
+    code: string,
+    audit: Record<string, unknown>,
+  ): Promise<void> {
+    const { store, hasher, clock, metrics, logger } = this.deps;
+    await store.otps.setCodeHash(otpId, hasher.hash(otpId, email, code), clock.now());
+    metrics.otpRequests.inc({ outcome: 'test_account' });
+    logger.info('test sign-in: fixed code stored, no email sent', { ...audit, event: 'otp.test_account' });
+  }
+
   /** Checks a code and signs in: see `SignInUseCase`. */
-  verify(email: string, code: string, ctx: ClientContext): Promise<IssuedTokens> {
-    return this.signIn.run(email, code, ctx);
+  async verify(email: string, code: string, ctx: ClientContext): Promise<IssuedTokens> {
+    const tokens = await this.signIn.run(email, code, ctx);
+    if (this.deps.testAccounts?.has(email))
+      this.deps.logger.info('test sign-in', {
+        event: 'otp.test_sign_in',
+        requestId: ctx.requestId,
+        emailHash: this.deps.emailHash(email),
+        sessionId: tokens.session.id,
+      });
+    return tokens;
   }
 }

@@ -181,6 +181,23 @@ export class SessionService {
     return { userId: claims.userId, session };
   }
 
+  /**
+   * The live session a refresh token belongs to, for a logout that presents one instead of an
+   * access token: the token must be its chain's current one (or rotated inside the grace
+   * window, a racing tab), and the session neither revoked nor expired. Nothing is changed.
+   */
+  async sessionOfRefreshToken(refreshToken: string): Promise<{ userId: string; session: Session }> {
+    const { store, tokens, clock, policy } = this.deps;
+    const now = clock.now();
+    const record = await store.refreshTokens.findByHash(tokens.hashRefreshToken(refreshToken));
+    const rotatedLongAgo =
+      record?.rotatedAt && now.getTime() - record.rotatedAt.getTime() > policy.refreshGraceSeconds * 1000;
+    const session = record && !rotatedLongAgo ? await store.sessions.findById(record.sessionId) : undefined;
+    if (!session || session.revokedAt) throw new AppError('invalid_token');
+    if (session.expiresAt <= now || session.absoluteExpiresAt <= now) throw new AppError('session_expired');
+    return { userId: session.userId, session };
+  }
+
   /** Revokes one of the user's sessions; false when it is not theirs or does not exist. */
   async revoke(userId: string, sessionId: string, reason: string, ctx: AuditContext = {}): Promise<boolean> {
     const session = await this.deps.store.sessions.findById(sessionId);

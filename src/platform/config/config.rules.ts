@@ -4,7 +4,7 @@ import { parseIpNetwork } from '../ip-network';
 import type { ProviderTransportKind } from './config.derived';
 import type { Config } from './config.schema';
 import type { Env } from './config.settings';
-import { adminKeys, smtpTls, trustProxy } from './operator.rules';
+import { adminKeys, smtpTls, testAccounts, trustProxy } from './operator.rules';
 
 /**
  * A rule over several settings: every problem it finds, worded for the operator. The schema
@@ -137,4 +137,5 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   featureFlags,
   ipLists,
   captcha,
+  testAccounts,
 ];

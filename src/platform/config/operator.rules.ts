@@ -1,5 +1,6 @@
 import { parseAdminKeyEntry, weakKeyReason } from '../admin-key-entries';
 import { parseIpNetwork } from '../ip-network';
+import { parseTestAccounts } from '../test-accounts';
 import type { CrossFieldRule } from './config.rules';
 
 /*
@@ -55,4 +56,17 @@ export const trustProxy: CrossFieldRule = (c) => {
     : [
         `TRUST_PROXY: "${bad.slice(0, 64)}" is not a hop count, an IP address or CIDR, or loopback/linklocal/uniquelocal`,
       ];
+};
+
+/**
+ * Fixed codes are for an app's end-to-end tests: in production anyone who learns one (from a
+ * test suite, a CI log) signs in as that address, so production refuses the setting outright.
+ */
+export const testAccounts: CrossFieldRule = ({ env, otp }) => {
+  if (otp.testAccounts.length === 0) return [];
+  if (env === 'production')
+    return [
+      'OTP_TEST_ACCOUNTS is refused in production: its addresses sign in with fixed codes; unset it (it is for end-to-end tests of your app)',
+    ];
+  return parseTestAccounts(otp.testAccounts, otp.length).problems;
 };

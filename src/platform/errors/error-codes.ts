@@ -21,6 +21,8 @@ export const ERRORS = {
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Access is denied' },
   captcha_failed: { status: 403, title: 'The CAPTCHA answer is missing or was not accepted' },
+  /** A cookie-authenticated request without an allowed Origin and a matching X-CSRF-Token; nothing changed. */
+  csrf_failed: { status: 403, title: 'The request failed the cross-site request forgery check' },
   /** A sensitive operation needs a recent second factor; `methods` lists what would do. */
   step_up_required: { status: 403, title: 'A recent step-up authentication is required' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },

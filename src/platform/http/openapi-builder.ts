@@ -53,7 +53,7 @@ const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 function parameters(
   convert: (s: SchemaSpec) => Json,
-  where: 'path' | 'query',
+  where: 'path' | 'query' | 'header' | 'cookie',
   schema: Joi.ObjectSchema | undefined,
 ): Json[] {
   if (!schema) return [];
@@ -90,7 +90,19 @@ function responses(
     const content = r.content
       ? Object.fromEntries(Object.entries(r.content).map(([type, s]) => [type, { schema: convert(s) }]))
       : undefined;
-    out[status] = { description: r.description, ...(content ? { content } : {}) };
+    const headers = r.headers
+      ? Object.fromEntries(
+          Object.entries(r.headers).map(([name, description]) => [
+            name,
+            { description, schema: { type: 'string' } },
+          ]),
+        )
+      : undefined;
+    out[status] = {
+      description: r.description,
+      ...(headers ? { headers } : {}),
+      ...(content ? { content } : {}),
+    };
   }
   return out;
 }
@@ -100,7 +112,12 @@ function operation(convert: (s: SchemaSpec) => Json, spec: RouteSpec): Json {
   const params = [
     ...parameters(convert, 'path', request?.params),
     ...parameters(convert, 'query', request?.query),
+    ...parameters(convert, 'header', request?.headers),
+    ...parameters(convert, 'cookie', request?.cookies),
   ];
+  const security = spec.security
+    ? spec.security.map((set) => Object.fromEntries(set.map((scheme) => [scheme, []])))
+    : spec.auth && [{ [spec.auth.scheme]: [] }];
   let requestBody: Json | undefined;
   if (request?.body) {
     requestBody = {
@@ -116,7 +133,7 @@ function operation(convert: (s: SchemaSpec) => Json, spec: RouteSpec): Json {
     tags: spec.tags,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
-    ...(spec.auth ? { security: [{ [spec.auth.scheme]: [] }] } : {}),
+    ...(security ? { security } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: responses(convert, spec.responses, spec.path.includes(':')),

@@ -29,6 +29,19 @@ const base: DocumentBase = {
     bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     metricsToken: { type: 'http', scheme: 'bearer' },
     adminApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    refreshCookie: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: '__Host-refresh',
+      description: 'Cookie mode: the refresh token, set by a sign-in with X-Auth-Mode: cookie (HttpOnly)',
+    },
+    csrfToken: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-CSRF-Token',
+      description:
+        'Cookie mode: equal to the __Host-csrf cookie (and the csrfToken of the last answer), from an allowed Origin',
+    },
   },
   schemas: {
     Problem: {

@@ -47,11 +47,21 @@ export function createHttpPipeline(deps: {
     apiSecurityHeaders,
     deps.guard,
     requestLogger(logger, metrics),
+    // Only a listed origin gets any CORS header, Access-Control-Allow-Credentials included (the
+    // cookie mode's fetches send credentials); an unlisted one gets none.
     cors({
       origin: (origin, cb) =>
         cb(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
+      credentials: true,
       methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'Accept-Language'],
+      allowedHeaders: [
+        'Content-Type',
+        'Authorization',
+        'X-Request-Id',
+        'Accept-Language',
+        'X-Auth-Mode',
+        'X-CSRF-Token',
+      ],
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
       maxAge: 600,
     }),

@@ -15,6 +15,8 @@ export interface ResponseSpec {
   description: string;
   /** Absent: no body. */
   content?: Record<string, SchemaSpec>;
+  /** Response headers the document names (Set-Cookie, Clear-Site-Data), each with its description. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -38,6 +40,11 @@ export interface RouteSpec<N extends string = string> {
   precheck?: N;
   /** The security scheme the document names, and the middleware enforcing it (else the table's guard or the handler). */
   auth?: { scheme: string; check?: N };
+  /**
+   * For the document only, in place of `auth`'s one scheme: the ways a caller may authenticate,
+   * each a list of schemes that go together ([] = none), when the handler itself checks them.
+   */
+  security?: ReadonlyArray<readonly string[]>;
   request?: {
     /** With an `.id()`, a named component in the document. */
     body?: Joi.ObjectSchema;
@@ -47,6 +54,10 @@ export interface RouteSpec<N extends string = string> {
     raw?: { parser: N; content: Record<string, SchemaSpec> };
     query?: Joi.ObjectSchema;
     params?: Joi.ObjectSchema;
+    /** Request headers, by their names as documented (matched case-insensitively). */
+    headers?: Joi.ObjectSchema;
+    /** Cookies, by name. */
+    cookies?: Joi.ObjectSchema;
   };
   responses: Record<string, ResponseSpec>;
   handler: N;
@@ -85,8 +96,9 @@ function chainOf<N extends string>(spec: RouteSpec<N>, bind: Bindings<N>): Reque
   if (spec.auth?.check) chain.push(bind[spec.auth.check]);
   if (spec.precheck) chain.push(bind[spec.precheck]);
   if (request?.raw) chain.push(bind[request.raw.parser]);
-  if (request?.body || request?.query || request?.params) {
-    chain.push(validateRequest({ body: request.body, query: request.query, params: request.params }));
+  if (request?.body || request?.query || request?.params || request?.headers || request?.cookies) {
+    const { body, query, params, headers, cookies } = request;
+    chain.push(validateRequest({ body, query, params, headers, cookies }));
   }
   chain.push(bind[spec.handler]);
   return chain.length === 1 ? chain[0] : series(...chain);

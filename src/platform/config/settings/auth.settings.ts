@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { text, value } from '../setting';
+import { list, text, value } from '../setting';
 
 const count = (min: number, fallback: number, description: string) =>
   Joi.number().integer().min(min).default(fallback).description(description);
@@ -75,6 +75,14 @@ export const authSettings = {
       50_000,
       'Wrong guesses at live codes per clock hour, all instances together; beyond it no code is accepted',
     ),
+  ),
+  OTP_TEST_ACCOUNTS: list(
+    'otp.testAccounts',
+    Joi.string()
+      .allow('')
+      .description(
+        "Test mode for an app's end-to-end tests: email:code pairs, comma-separated (alice@example.test:424242); those addresses take their fixed code and get no email; refused in production",
+      ),
   ),
   SESSION_EXPIRY_HOURS: value(
     'session.idleHours',
