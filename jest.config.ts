@@ -47,6 +47,9 @@ const config: Config = {
     project('integration', { ...withServers, ...withPglite }),
     project('e2e'),
     project('static'),
+    // The hosted page in Debian's Chromium (playwright-core), against the app on a port:
+    // Chromium is probed by the same globalSetup (skipped loudly without it, required under CI).
+    project('browser', { ...withServers, ...withPglite }),
   ],
   testTimeout: 30_000,
   maxWorkers: 2,

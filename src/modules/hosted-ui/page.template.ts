@@ -54,6 +54,7 @@ export function renderPage({ locale, t, brand, codeLength }: PageInput): string 
 <meta name="robots" content="noindex">
 <meta name="color-scheme" content="light">
 <title>${e(fill(t.title, product))}</title>
+<link rel="icon" href="/ui/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/ui/theme.css">
 <link rel="stylesheet" href="/ui/app.css">
 <script type="module" src="/ui/app.js"></script>

@@ -163,23 +163,28 @@ byId('step-up-cancel').addEventListener('click', () => {
   show('account', 'sign-out-others');
 });
 
+/** The CSRF cookie is set and cleared with the refresh cookie: without it, no session to resume. */
+const resumable = () => document.cookie.split('; ').some((cookie) => cookie.startsWith('__Host-csrf='));
+
 /**
  * Another tab signed in (say, with the link in the email) or out, or this tab's session ended:
  * the library tells every tab, and the page follows.
  */
 client.onChange((state) => {
   const onAccount = visible('account') || visible('step-up');
-  if (state.signedIn && !onAccount) void showAccount().catch(() => undefined);
+  const firstLoad = !byId('loading').hidden;
+  if (state.signedIn && !onAccount) void showAccount(firstLoad ? null : undefined).catch(() => undefined);
   if (!state.signedIn && onAccount) signedOut(strings.signedOut);
 });
 
 // Back from the email on the code view: the link may have signed this browser in meanwhile.
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible' && visible('code')) void client.refresh().catch(() => undefined);
+  if (document.visibilityState === 'visible' && visible('code') && resumable()) {
+    void client.refresh().catch(() => undefined);
+  }
 });
 
-// First load: a live refresh cookie signs this tab in; else the email form. Focus stays put.
-client
-  .refresh()
+// First load: resume the session of the cookies (one refresh), else the email form. Focus stays.
+(resumable() ? client.refresh() : Promise.reject(new Error('no session')))
   .then(() => showAccount(null))
   .catch(() => show('email', null));

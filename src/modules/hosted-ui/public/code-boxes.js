@@ -10,17 +10,14 @@ export function codeBoxes(container, onComplete) {
 
   const value = () => boxes.map((box) => box.value).join('');
 
-  /** Writes `digits` from box `start` on, then focuses the first empty box (or the last). */
+  /** Writes `digits` from box `start` on, focuses the box after them, and submits when all are filled. */
   function spread(start, digits) {
-    digits
-      .slice(0, boxes.length - start)
-      .split('')
-      .forEach((digit, k) => {
-        boxes[start + k].value = digit;
-      });
-    const empty = boxes.findIndex((box) => box.value === '');
-    (empty === -1 ? boxes[last] : boxes[empty]).focus();
-    if (empty === -1) onComplete();
+    const written = digits.slice(0, boxes.length - start).split('');
+    written.forEach((digit, k) => {
+      boxes[start + k].value = digit;
+    });
+    boxes[Math.min(start + written.length, last)].focus();
+    if (boxes.every((box) => box.value !== '')) onComplete();
   }
 
   boxes.forEach((box, i) => {
