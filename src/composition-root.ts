@@ -139,7 +139,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     redis,
     store,
     otps: store.otps,
-    codes: createCodeMinter(hasher, config.otp.length),
+    codes: createCodeMinter(hasher, config.otp.length, config.magicLink.enabled && config.publicBaseUrl),
     emailHash,
     limiterStore,
     ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix,
@@ -162,6 +162,9 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     emailHash,
     limiterStore,
     captchaTimeoutMs: overrides.captchaTimeoutMs,
+    forgetDeliveries: async (address) => {
+      await store.emailMessages.deleteForEmail(address);
+    },
   });
   const admin = createAdminModule({
     ...base,
@@ -172,6 +175,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     suppressions: email.suppressions,
     deliveries: email.deliveries,
     onUserChanged: auth.onUserChanged,
+    eraseUser: auth.eraseUser,
     emailHash,
   });
 

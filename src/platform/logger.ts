@@ -3,7 +3,7 @@ import { maskEmailsIn } from './email-address';
 
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const SECRET_KEYS =
-  /^(authorization|cookie|password|token|accesstoken|refreshtoken|otp|otpcode|secret|apikey|x-api-key)$/i;
+  /^(authorization|cookie|set-cookie|password|token|accesstoken|refreshtoken|csrftoken|otp|otpcode|secret|apikey|x-api-key)$/i;
 
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmailsIn(value.replace(JWT, '[redacted-jwt]'));

@@ -25,6 +25,11 @@ export function createMetrics() {
       'Addresses whose hourly failure budget was spent on guesses at live codes (owner told by email)',
       [],
     ),
+    magicLinks: counter(
+      'magic_links_total',
+      'Sign-in link confirmations (POST) by result: signed_in, invalid (unknown, used or expired), cross_site',
+      ['result'],
+    ),
     sessionsCreated: counter('sessions_created_total', 'Sessions created by sign-in', []),
     refreshes: counter('token_refreshes_total', 'Refresh attempts by result', ['result']),
     sessionRevocations: counter('session_revocations_total', 'Sessions revoked by reason', ['reason']),

@@ -1,42 +1,13 @@
-import { BroadcastChannel } from 'node:worker_threads';
-import { createOtpClient, type ChannelLike, type LockManagerLike, type OtpClient } from '../../client';
+import { createOtpClient, type OtpClient } from '../../client';
 import { memoryStorage } from '../../client/storage';
 import { serveTestApp, type ServedApp } from '../helpers/client-server';
+import { channelNamed, tinyLocks, waitUntil } from '../helpers/tabs';
 
 /**
  * The library's token upkeep against the real app: it refreshes ahead of expiry, once per
  * client however many callers ask, and two "tabs" sharing a lock and a BroadcastChannel do
  * one refresh between them.
  */
-
-/**
- * A stand-in for navigator.locks (Node has none): one exclusive lock per name, granted in
- * order; `ifAvailable` is refused while the lock is held or asked for, as Web Locks do.
- */
-function tinyLocks(): LockManagerLike {
-  const tails = new Map<string, Promise<unknown>>();
-  const waiting = new Map<string, number>();
-  return {
-    async request(name, options, callback) {
-      if (options.ifAvailable && (waiting.get(name) ?? 0) > 0) return callback(null);
-      waiting.set(name, (waiting.get(name) ?? 0) + 1);
-      const run = (tails.get(name) ?? Promise.resolve()).then(async () => {
-        try {
-          return await callback({ name });
-        } finally {
-          waiting.set(name, (waiting.get(name) ?? 1) - 1);
-        }
-      });
-      tails.set(
-        name,
-        run.catch(() => undefined),
-      );
-      return run;
-    },
-  };
-}
-
-const channelNamed = (name: string) => new BroadcastChannel(name) as unknown as ChannelLike;
 
 describe('client library, tokens', () => {
   let s: ServedApp;
@@ -136,11 +107,3 @@ describe('client library, tokens', () => {
     expect(await b.me()).toMatchObject({ id: second.user.id });
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

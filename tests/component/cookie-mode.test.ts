@@ -151,6 +151,34 @@ describe('cookie mode', () => {
     expect((await t.container.store.sessions.findById(signedIn.body.session.id))?.revokedAt).not.toBeNull();
   });
 
+  it('when the browser already holds cookies (planted or old) at sign-in, then new values are set and the planted ones are never used', async () => {
+    const old = jarOf(await cookieSignIn(t, next()));
+    const email = next();
+    await t.http.post('/v1/otp/request').send({ email });
+
+    const res = await t.http
+      .post('/v1/otp/verify')
+      .set('X-Auth-Mode', 'cookie')
+      .set('Cookie', `__Host-refresh=${old.refresh}; __Host-csrf=${old.csrf}`)
+      .send({ email, code: CODE });
+
+    const fresh = jarOf(res);
+    expect(fresh.sessionId).not.toBe(old.sessionId);
+    expect(fresh.refresh).not.toBe(old.refresh);
+    expect(fresh.csrf).not.toBe(old.csrf);
+    expect((await storedToken(t, fresh.refresh))?.sessionId).toBe(fresh.sessionId);
+  });
+
+  it('when cookie-mode sign-ins, refreshes and logouts ran, then no log line holds a refresh cookie or CSRF token', async () => {
+    const jar = jarOf(await cookieSignIn(t, next()));
+    const refreshed = await fromApp(t, '/v1/auth/refresh', jar);
+    await fromApp(t, '/v1/auth/logout', jarOf(refreshed)).send();
+
+    const logs = t.rawLogs.join('\n');
+    for (const secret of [jar.refresh, jar.csrf, jarOf(refreshed).refresh, jarOf(refreshed).csrf])
+      expect(logs).not.toContain(secret);
+  });
+
   it('when a signed-in browser steps up in cookie mode, then the new pair is set in cookies, not in the body', async () => {
     const email = next();
     const jar = jarOf(await cookieSignIn(t, email));

@@ -76,5 +76,22 @@ export const emailMessagesSuite: ContractSuite = ({ test }) => {
       expect(await s.emailMessages.findById(kept.id)).toBeDefined();
       expect(await s.emailEvents.listForMessages([old.id])).toEqual([]);
     });
+
+    test("when an address's history is forgotten, then its messages and their events go, others stay", async (s) => {
+      const email = uniqueEmail('erased');
+      const mine = [
+        await s.emailMessages.create(newMessage({ email })),
+        await s.emailMessages.create(newMessage({ email })),
+      ];
+      const other = await s.emailMessages.create(newMessage());
+      const event = { provider: 'sendgrid', type: 'delivered', occurredAt: now() };
+      await s.emailEvents.recordOnce({ ...event, providerEventId: `ev-${hex()}`, messageId: mine[0].id });
+      await s.emailEvents.recordOnce({ ...event, providerEventId: `ev-${hex()}`, messageId: other.id });
+      expect(await s.emailMessages.deleteForEmail(email)).toBe(2);
+      expect(await s.emailMessages.listRecentForEmail(email, 10)).toEqual([]);
+      expect(await s.emailEvents.listForMessages([mine[0].id])).toEqual([]);
+      expect(await s.emailEvents.listForMessages([other.id])).toHaveLength(1);
+      expect(await s.emailMessages.deleteForEmail(email)).toBe(0);
+    });
   });
 };

@@ -12,6 +12,7 @@ import { ipRulesSuite } from './ip-rules.suite';
 import { knownDevicesSuite } from './known-devices.suite';
 import { mfaSuite } from './mfa.suite';
 import { otpsSuite } from './otps.suite';
+import { otpLinksSuite } from './otp-links.suite';
 import { refreshTokensSuite } from './refresh-tokens.suite';
 import { rotateRefreshTokenSuite } from './rotate-refresh-token.suite';
 import { mongoOnlyStepsSuite } from './mongo-only-steps.suite';
@@ -32,6 +33,7 @@ export const SUITES: ContractSuite[] = [
   storeSuite,
   usersSuite,
   otpsSuite,
+  otpLinksSuite,
   authFailuresSuite,
   sessionsSuite,
   refreshTokensSuite,

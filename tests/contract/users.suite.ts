@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { SECOND, MINUTE, uniqueEmail, now, plus, windowIn, byCreatedThenId } from './fixtures';
+import {
+  SECOND,
+  MINUTE,
+  HOUR,
+  uniqueEmail,
+  uniqueIp,
+  now,
+  plus,
+  windowIn,
+  byCreatedThenId,
+  newOtp,
+} from './fixtures';
 import { aUser, type ContractSuite } from './harness';
 
 export const usersSuite: ContractSuite = ({ test }) => {
@@ -81,6 +92,52 @@ export const usersSuite: ContractSuite = ({ test }) => {
       expect(await s.users.findByEmail(a.email)).toBeUndefined();
       expect(await s.users.count()).toBe(before + 1);
       expect(await s.users.delete(randomUUID())).toBe(false);
+    });
+
+    test("when a user is deleted, then their address's codes and failures go too, others' stay", async (s) => {
+      const [a, b] = [await aUser(s), await aUser(s)];
+      for (const u of [a, b]) {
+        await s.otps.create(newOtp({ email: u.email }));
+        await s.authFailures.record({ email: u.email, ip: uniqueIp(), at: now() });
+      }
+      expect(await s.users.delete(a.id)).toBe(true);
+      const hourAgo = plus(now(), -HOUR);
+      expect(await s.otps.listNewest(a.email, 5)).toEqual([]);
+      expect(await s.authFailures.countSince({ email: a.email }, hourAgo)).toBe(0);
+      expect(await s.otps.listNewest(b.email, 5)).toHaveLength(1);
+      expect(await s.authFailures.countSince({ email: b.email }, hourAgo)).toBe(1);
+    });
+
+    test("when a user is deleted, then their address's guess-notice mark goes too: a new owner is told at once", async (s) => {
+      const a = await aUser(s);
+      const spend = async (at: Date) => {
+        const id = await s.otps.create(newOtp({ email: a.email, createdAt: at }));
+        expect(await s.otps.setCodeHash(id, `hash-${randomUUID()}`, at)).toBe(true);
+        const policy = {
+          activeCodes: 3,
+          maxAttempts: 10,
+          maxFailedPerIpPerHour: 100,
+          maxFailedPerEmailPerHour: 1,
+        };
+        return s.countVerifyAttempt({ email: a.email, ip: uniqueIp(), now: at, ...policy });
+      };
+      expect(await spend(now())).toMatchObject({ kind: 'counted', ownerNotice: true });
+      expect(await s.users.delete(a.id)).toBe(true);
+      // Kept failures would lock this guess; a kept mark would hold the notice back for an hour.
+      await s.users.upsertOnLogin(a.email, now());
+      expect(await spend(plus(now(), MINUTE))).toMatchObject({ kind: 'counted', ownerNotice: true });
+    });
+
+    test('when a user moves to a free address, then it is theirs; a taken one is refused unchanged', async (s) => {
+      const [a, b] = [await aUser(s), await aUser(s)];
+      const fresh = uniqueEmail('moved');
+      expect(await s.users.changeEmail(a.id, fresh)).toBe('changed');
+      expect(await s.users.findByEmail(fresh)).toEqual({ ...a, email: fresh });
+      expect(await s.users.findByEmail(a.email)).toBeUndefined();
+      expect(await s.users.changeEmail(a.id, b.email)).toBe('taken');
+      expect(await s.users.findById(a.id)).toMatchObject({ email: fresh });
+      expect(await s.users.findById(b.id)).toEqual(b);
+      expect(await s.users.changeEmail(randomUUID(), uniqueEmail('nobody'))).toBe('not_found');
     });
   });
 };

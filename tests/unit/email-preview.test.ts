@@ -18,6 +18,7 @@ describe('npm run email:preview', () => {
           EMAIL_PRODUCT_NAME: 'Brandtest Cloud',
           EMAIL_PRIMARY_COLOR: '#ab12cd',
           EMAIL_LOGO_URL: 'https://cdn.example.com/logo.png',
+          PUBLIC_BASE_URL: 'https://login.brandtest.example',
         },
       });
       expect(run.status).toBe(0);
@@ -25,6 +26,11 @@ describe('npm run email:preview', () => {
       expect(html).toContain('Brandtest Cloud');
       expect(html).toContain('#ab12cd');
       expect(html).toContain('https://cdn.example.com/logo.png');
+      // The code email carries its sign-in link, on the public address, in both parts.
+      expect(html).toMatch(/href="https:\/\/login\.brandtest\.example\/v1\/auth\/magic\/[\w-]+"/);
+      expect(readFileSync(join(dir, 'de.txt'), 'utf8')).toContain(
+        'https://login.brandtest.example/v1/auth/magic/',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -31,6 +31,8 @@ export function createAdminModule(deps: {
   suppressions: SuppressionService;
   deliveries: DeliveryService;
   onUserChanged: (userId: string) => Promise<void>;
+  /** Erases a user and all that is theirs (the login module's `eraseUser`). */
+  eraseUser: (userId: string) => Promise<boolean>;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -44,6 +46,7 @@ export function createAdminModule(deps: {
     suppressions: deps.suppressions,
     deliveries: deps.deliveries,
     onUserChanged: deps.onUserChanged,
+    eraseUser: deps.eraseUser,
     stats: createStatsReader({ store, metrics, clock }),
     clock,
     logger,

@@ -51,6 +51,8 @@ export class AdminService {
       deliveries: DeliveryService;
       /** Drops cached state of a user and their sessions after a committed change. */
       onUserChanged: (userId: string) => Promise<void>;
+      /** Erases a user: their rows, codes, delivery history and cache (the login module). */
+      eraseUser: (userId: string) => Promise<boolean>;
       stats: () => Promise<AdminStats>;
       clock: Clock;
       logger: Logger;
@@ -101,11 +103,10 @@ export class AdminService {
     });
   }
 
-  /** Deletes the user; their sessions and refresh tokens go with them (ON DELETE CASCADE). */
+  /** Erases the user: sessions, factors, codes and delivery history go with them (docs/admin.md). */
   async deleteUser(actor: AdminActor, userId: string): Promise<boolean> {
     return this.deps.auditLog.around(actor, 'admin.user.deleted', userId, async () => {
-      const deleted = await this.deps.store.users.delete(userId);
-      if (deleted) await this.deps.onUserChanged(userId);
+      const deleted = await this.deps.eraseUser(userId);
       this.audit(actor, 'admin.user.deleted', { userId, found: deleted });
       return { result: deleted, outcome: deleted ? 'success' : 'not_found' };
     });

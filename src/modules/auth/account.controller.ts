@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import type { AccountService } from './account.service';
+import { OTP_ACCEPTED_BODY, clientContext } from './auth.controller';
 import { encodeCursor } from '../../platform/cursor';
 import { AppError } from '../../platform/errors/app-error';
 import { validated } from '../../platform/http/route-table';
@@ -10,7 +12,11 @@ import { sessionView, userView } from './auth.views';
 
 const cursorAfter = (s: Session) => encodeCursor(s.createdAt, s.id);
 
-export function createAccountController(deps: { users: UserService; sessions: SessionService }) {
+export function createAccountController(deps: {
+  users: UserService;
+  sessions: SessionService;
+  accounts: AccountService;
+}) {
   const me: RequestHandler = async (_req, res) => {
     const auth = res.locals.auth;
     const user = await deps.users.get(auth.userId);
@@ -45,5 +51,27 @@ export function createAccountController(deps: { users: UserService; sessions: Se
     res.status(204).end();
   };
 
-  return { me, listSessions, deleteSession };
+  const deleteMe: RequestHandler = async (_req, res) => {
+    await deps.accounts.deleteMe(res.locals.auth, { requestId: res.locals.requestId });
+    res.status(204).end();
+  };
+
+  const requestEmailChange: RequestHandler = async (req, res) => {
+    const { email } = req.body as { email: string };
+    await deps.accounts.requestEmailChange(res.locals.auth, email, clientContext(req, res));
+    res.status(202).json(OTP_ACCEPTED_BODY);
+  };
+
+  const confirmEmailChange: RequestHandler = async (req, res) => {
+    const { email, code } = req.body as { email: string; code: string };
+    const user = await deps.accounts.confirmEmailChange(
+      res.locals.auth,
+      email,
+      code,
+      clientContext(req, res),
+    );
+    res.status(200).json(userView(user));
+  };
+
+  return { me, listSessions, deleteSession, deleteMe, requestEmailChange, confirmEmailChange };
 }

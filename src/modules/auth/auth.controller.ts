@@ -15,7 +15,8 @@ import {
   type CookieModeConfig,
 } from './cookie-mode';
 
-const clientContext = (req: Request, res: Response): ClientContext => ({
+/** What the login rules know of the client: request id, IP, user agent, language, client hints. */
+export const clientContext = (req: Request, res: Response): ClientContext => ({
   requestId: res.locals.requestId,
   ip: req.ip ?? 'unknown',
   userAgent: req.get('user-agent'),

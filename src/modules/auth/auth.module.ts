@@ -11,6 +11,7 @@ import { RedisHourlyCount } from '../../platform/redis/hourly-count';
 import type { RedisConnection } from '../../platform/redis/redis-client';
 import type { MailQueue } from '../email';
 import { createAccountController } from './account.controller';
+import { AccountService } from './account.service';
 import { createAuthController } from './auth.controller';
 import type { AuthStore } from './auth.ports';
 import { authRouteTable, type AuthHandler } from './auth.routes';
@@ -25,6 +26,8 @@ import { deviceFingerprint } from './device';
 import { NewDeviceService } from './new-device.service';
 import { SessionLinks } from './session-link';
 import { createSessionLinkController } from './session-link.controller';
+import { createMagicLinkController } from './magic-link.controller';
+import { issueCookieSession } from './cookie-mode';
 import { SecretBox } from './totp';
 import { deriveKey } from '../../platform/secrets';
 import { parseTestAccounts } from '../../platform/test-accounts';
@@ -39,6 +42,8 @@ export interface AuthModule {
   users: UserService;
   /** Call after committing a change to a user or all their sessions (deletion, revoke-all): drops cached state. */
   onUserChanged(userId: string): Promise<void>;
+  /** Erases a user and all that is theirs: rows, codes, delivery history, cache (account.service.ts). */
+  eraseUser(userId: string): Promise<boolean>;
   /** The login routes (auth.routes.ts) with their handlers. */
   routes: BoundTable<AuthHandler>;
   /** Removes stale codes, failures and expired sessions. */
@@ -49,8 +54,8 @@ export interface AuthModule {
 export interface AuthModuleDeps {
   config: Pick<
     Config,
-    'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl' | 'corsOrigins'
-  >;
+    'otp' | 'session' | 'tokens' | 'rateLimit' | 'captcha' | 'publicBaseUrl' | 'magicLink' | 'corsOrigins'
+  > & { email: Pick<Config['email'], 'brand'> };
   secret: string;
   /** SESSION_SECRET_PREVIOUS: TOTP secrets sealed under them still open (and are re-sealed). */
   previousSecrets?: string[];
@@ -72,6 +77,8 @@ export interface AuthModuleDeps {
   limiterStore?: (name: string) => LimiterStore;
   /** How long siteverify may take before the request fails closed (tests shorten it). */
   captchaTimeoutMs?: number;
+  /** Forgets an address's delivery history (the email module's store), when a user is erased. */
+  forgetDeliveries: (email: string) => Promise<void>;
 }
 
 const passThrough: RequestHandler = (_req, _res, next) => next();
@@ -163,7 +170,6 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     provider && secret
       ? captchaCheck({ provider, secret, verifyUrl, logger, timeoutMs: deps.captchaTimeoutMs })
       : passThrough;
-  const account = createAccountController({ users, sessions });
   const mfa = new MfaService({
     store,
     sessions,
@@ -177,12 +183,28 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
     logger,
     metrics,
   });
+  const accounts = new AccountService({
+    store,
+    mfa,
+    otp,
+    queue: deps.queue,
+    hasher: deps.hasher,
+    policy: { ...config.otp, ipv6SubnetPrefix: config.rateLimit.ipv6SubnetPrefix },
+    clock,
+    logger,
+    metrics,
+    forgetCached: async (userId) => cache?.forgetUser(userId),
+    onUserChanged: async (userId) => cache?.onUserChanged(userId),
+    forgetDeliveries: deps.forgetDeliveries,
+  });
+  const account = createAccountController({ users, sessions, accounts });
   return {
     tokens,
     sessions,
     otp,
     users,
     onUserChanged: async (userId) => cache?.onUserChanged(userId),
+    eraseUser: (userId) => accounts.erase(userId),
     routes: {
       table: authRouteTable({ codeLength: config.otp.length, captcha: Boolean(provider) }),
       bind: {
@@ -190,6 +212,15 @@ export function createAuthModule(deps: AuthModuleDeps): AuthModule {
         ...account,
         ...createSessionLinkController({ newDevices }),
         linkLimiter: limiter('revoke-link', config.rateLimit.refreshPer5Min),
+        ...createMagicLinkController({
+          links: otp.links,
+          enabled: config.magicLink.enabled,
+          productName: config.email.brand.productName,
+          redirectUrl: config.magicLink.redirectUrl,
+          allowedOrigins: [...config.corsOrigins, new URL(config.publicBaseUrl).origin],
+          issueCookies: (res, tokens) => issueCookieSession(res, tokens, cookies),
+        }),
+        magicLinkLimiter: limiter('magic-link', config.rateLimit.verifyPer5Min),
         ...createMfaController({ mfa, otp, cookies }),
         verifyLimiter: limiter('verify', config.rateLimit.verifyPer5Min),
         refreshLimiter: limiter('refresh', config.rateLimit.refreshPer5Min),

@@ -66,7 +66,17 @@ export interface UserRepository {
   /** Creates the user on first login or stamps lastLoginAt; a racing first login re-reads, never fails. */
   upsertOnLogin(email: string, now: Date): Promise<User>;
   list(options: { limit: number; after?: { createdAt: Date; id: string } }): Promise<User[]>;
+  /**
+   * Erases the user, atomically: the user and everything held under their id (sessions and
+   * their refresh tokens, known devices, factors, recovery codes) and under their address
+   * (codes, failures, the guess-notice mark). False when there was no such user.
+   */
   delete(id: string): Promise<boolean>;
+  /**
+   * Moves the user to a new address (normalised by the caller): `taken` when another user has
+   * it (the unique index decides, so a race cannot give one address to two users).
+   */
+  changeEmail(id: string, email: string): Promise<'changed' | 'taken' | 'not_found'>;
   count(): Promise<number>;
 }
 
@@ -77,8 +87,16 @@ export interface UserRepository {
  */
 export interface OtpRepository {
   create(otp: NewOtp): Promise<string>;
-  /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
-  setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
+  /**
+   * Stores the minted code's hash, and its sign-in link's hash or null (no link), while the code
+   * is still pending; false if it was consumed or expired meanwhile. A retry overwrites both.
+   */
+  setCodeHash(id: string, codeHash: string, now: Date, linkHash?: string | null): Promise<boolean>;
+  /**
+   * The code row a sign-in link's hash names, while it is pending (not consumed) and unexpired
+   * at `now`; a plain read. The sign-in itself re-checks under the rows' locks (`signIn`).
+   */
+  findByLinkHash(linkHash: string, now: Date): Promise<{ id: string; email: string } | undefined>;
   latestCreatedAt(email: string): Promise<Date | undefined>;
   countCreatedSince(
     by: { email?: string; requestIp?: string; emailDomain?: string },

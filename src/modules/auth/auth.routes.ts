@@ -15,8 +15,10 @@ import {
   tokenAnswer,
   userResponse,
 } from './auth.responses';
+import { magicLinkRoutes, type MagicLinkHandler } from './magic-link.routes';
 import { refreshRoutes } from './refresh.routes';
 import { mfaRoutes, type MfaHandler } from './mfa.routes';
+import { accountRoutes, type AccountHandler } from './account.routes';
 
 /** What the login module binds to its routes' names. */
 export type AuthHandler =
@@ -34,7 +36,9 @@ export type AuthHandler =
   | 'refreshLimiter'
   | 'captcha'
   | 'authenticate'
-  | MfaHandler;
+  | MfaHandler
+  | MagicLinkHandler
+  | AccountHandler;
 
 const json = (schema: Joi.Schema) => ({ 'application/json': schema });
 const common: Record<string, ResponseSpec> = {
@@ -191,6 +195,8 @@ export function authRouteTable(options: { codeLength: number; captcha: boolean }
         handler: 'deleteSession',
       },
       ...mfaRoutes(options),
+      ...magicLinkRoutes,
+      ...accountRoutes(options),
     ],
   };
 }

@@ -37,14 +37,19 @@ export const otpRequestSchema = (options: { captcha: boolean }) =>
     'OtpRequest',
   );
 
+const emailCode = (codeLength: number) =>
+  Joi.string()
+    .required()
+    .pattern(new RegExp(`^\\d{${codeLength}}$`))
+    .messages({ 'string.pattern.base': `must be ${codeLength} digits`, 'string.base': 'must be a string' });
+
 export const otpVerifySchema = (codeLength: number) =>
-  Joi.object({
-    email,
-    code: Joi.string()
-      .required()
-      .pattern(new RegExp(`^\\d{${codeLength}}$`))
-      .messages({ 'string.pattern.base': `must be ${codeLength} digits`, 'string.base': 'must be a string' }),
-  }).id('OtpVerify');
+  Joi.object({ email, code: emailCode(codeLength) }).id('OtpVerify');
+
+/** A change of the account's address: the new one, then the code sent to it. */
+export const emailChangeSchema = Joi.object({ email }).id('EmailChange');
+export const emailChangeConfirmSchema = (codeLength: number) =>
+  Joi.object({ email, code: emailCode(codeLength) }).id('EmailChangeConfirm');
 
 const refreshToken = Joi.string()
   .max(128)

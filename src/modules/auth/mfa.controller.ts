@@ -1,18 +1,10 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { resolveLocale } from '../email';
-import type { ClientContext } from './session.service';
 import type { MfaService, StepUpProof } from './mfa.service';
 import type { OtpService } from './otp.service';
 import { tokensAnswer, type CookieModeConfig } from './cookie-mode';
-import { OTP_ACCEPTED_BODY } from './auth.controller';
+import { OTP_ACCEPTED_BODY, clientContext } from './auth.controller';
 import { AppError } from '../../platform/errors/app-error';
-
-const clientContext = (req: Request, res: Response): ClientContext => ({
-  requestId: res.locals.requestId,
-  ip: req.ip ?? 'unknown',
-  userAgent: req.get('user-agent'),
-  acceptLanguage: req.get('accept-language'),
-});
 
 export function createMfaController(deps: { mfa: MfaService; otp: OtpService; cookies: CookieModeConfig }) {
   const enrolTotp: RequestHandler = async (_req, res) => {

@@ -103,7 +103,7 @@ export class MfaService {
           detail: 'Use a TOTP or recovery code',
           methods: ['totp', 'recovery'],
         });
-      await checkEmailStepUpCode(this.deps, user, proof.emailCode, ctx);
+      await checkEmailStepUpCode(this.deps, user.email, proof.emailCode, ctx);
       return this.elevate(user, auth.session, 'aal1', 'email');
     }
     const method: Method = 'totpCode' in proof ? 'totp' : 'recovery';

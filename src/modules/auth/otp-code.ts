@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { deriveKey, hmacHex, safeEqual } from '../../platform/secrets';
+import { magicLinkUrl, mintMagicToken } from './magic-link';
 
 /** A code of `length` digits from the CSPRNG; leading zeros are kept. */
 export function generateCode(length: number): string {
@@ -34,12 +35,20 @@ export class CodeHasher {
   }
 }
 
-/** Mints codes of `length` digits for the mail worker: it mails the code and stores only the hash. */
-export function createCodeMinter(hasher: CodeHasher, length: number) {
+/**
+ * Mints codes of `length` digits for the mail worker: it mails the code and stores only the
+ * hash. With `linkBaseUrl` (the public address, when OTP_MAGIC_LINK is on; false when off),
+ * also a sign-in link on that address, bound to the same row: the worker mails it and stores
+ * only its token's hash.
+ */
+export function createCodeMinter(hasher: CodeHasher, length: number, linkBaseUrl?: string | false) {
   return {
     mint(otpId: string, email: string) {
       const code = generateCode(length);
-      return { code, hash: hasher.hash(otpId, email, code) };
+      const minted = { code, hash: hasher.hash(otpId, email, code) };
+      if (!linkBaseUrl) return minted;
+      const { token, hash } = mintMagicToken();
+      return { ...minted, link: { url: magicLinkUrl(linkBaseUrl, token), hash } };
     },
   };
 }

@@ -4,6 +4,7 @@ import type { TestAccounts } from '../../platform/test-accounts';
 import type { CodeRequestInput } from './auth.ports';
 import type { MailQueue } from '../email';
 import type { ClientContext, IssuedTokens } from './session.service';
+import { MagicLinkSignIn } from './magic-link.use-case';
 import { rateLimited, SignInUseCase, type SignInDeps } from './sign-in.use-case';
 
 export interface OtpPolicy {
@@ -41,6 +42,8 @@ const HOUR = 3_600_000;
  */
 export class OtpService {
   private readonly signIn: SignInUseCase;
+  /** The sign-in link of the code email: the same sign-in, the link's row as the matched code. */
+  readonly links: MagicLinkSignIn;
 
   constructor(
     private readonly deps: SignInDeps & {
@@ -51,6 +54,7 @@ export class OtpService {
     },
   ) {
     this.signIn = new SignInUseCase(deps);
+    this.links = new MagicLinkSignIn({ ...deps, signIn: this.signIn });
   }
 
   /** An existing user always passes; a new address only inside the signups rollout. */

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import client from 'prom-client';
 import type { Logger } from 'winston';
 import type { Clock } from '../../platform/clock';
 import type { Session, SessionRepository, User, UserRepository } from './auth.ports';
 import type { SessionStateReader } from './session.service';
 import type { RedisConnection, SendCommand } from '../../platform/redis/redis-client';
+import { cacheKeys, forgetCachedUser, newToken, revive } from './session-cache-keys';
 
 /**
  * Session state and user objects cached in Redis, with the database as the truth.
@@ -30,19 +30,10 @@ export interface SessionCache {
   onSessionChanged(sessionId: string, userId?: string): Promise<void>;
   /** Call after any committed change of a user (deletion, revoke-all). */
   onUserChanged(userId: string): Promise<void>;
+  /** Deletes every entry of an erased user (their epoch, user and session entries). */
+  forgetUser(userId: string): Promise<void>;
   close(): void;
 }
-
-/** Sessions and users are flat objects whose dates are the `…At` fields (ISO strings in JSON). */
-function revive<T>(json: string): T {
-  const o = JSON.parse(json) as Record<string, unknown>;
-  for (const k in o) {
-    const v = o[k];
-    if (typeof v === 'string' && k.endsWith('At')) o[k] = new Date(v);
-  }
-  return o as T;
-}
-const newToken = () => randomBytes(9).toString('base64url');
 
 export function createSessionCache(deps: {
   redis: RedisConnection;
@@ -54,12 +45,8 @@ export function createSessionCache(deps: {
   registry: client.Registry;
 }): SessionCache {
   const { redis, logger } = deps;
-  const p = `${redis.keyPrefix}cache:`;
-  const genKey = `${p}gen`;
-  // The hash tag keeps a user's epoch and entries in one cluster slot (one MGET).
-  const epochKey = (u: string) => `${p}{${u}}:epoch`;
-  const sessionKey = (u: string, s: string) => `${p}{${u}}:session:${s}`;
-  const userKey = (u: string) => `${p}{${u}}:user`;
+  const keys = cacheKeys(redis.keyPrefix);
+  const { genKey, epochKey, sessionKey, userKey } = keys;
   const ttlMs = deps.ttlSeconds * 1000;
   const epochTtlMs = 2 * ttlMs;
   const genTtlMs = Math.max(40, Math.floor(redis.commandTimeoutMs * 0.8));
@@ -244,6 +231,7 @@ export function createSessionCache(deps: {
       if (owner) await invalidateUser(owner);
     },
     onUserChanged: invalidateUser,
+    forgetUser: (userId) => forgetCachedUser(redis, keys, userId).catch(needResync),
     close: () => clearInterval(heartbeat),
   };
 }

@@ -1,24 +1,10 @@
 import type { RequestHandler, Response } from 'express';
 import { validated } from '../../platform/http/route-table';
+import { escapeHtml as escape, sendPage } from './html-page';
 import type { NewDeviceService } from './new-device.service';
 
-/**
- * The pages of the new-sign-in email's link. No script and no style: the policy allows
- * nothing but posting the form back here.
- */
-const PAGE_POLICY = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(res: Response, status: number, title: string, body: string): void {
-  res
-    .status(status)
-    .setHeader('Content-Security-Policy', PAGE_POLICY)
-    .type('html')
-    .send(
-      `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="robots" content="noindex">\n<title>${escape(title)}</title>\n</head>\n<body>\n<h1>${escape(title)}</h1>\n${body}\n</body>\n</html>\n`,
-    );
-}
+const page = (res: Response, status: number, title: string, body: string) =>
+  sendPage(res, { status, lang: 'en', title, body });
 
 const invalid = (res: Response) =>
   page(
@@ -28,6 +14,7 @@ const invalid = (res: Response) =>
     '<p>This link is not valid or has expired. Sign in and review your sessions instead.</p>',
   );
 
+/** The pages of the new-sign-in email's link (html-page.ts: no script, no style). */
 export function createSessionLinkController(deps: { newDevices: NewDeviceService }) {
   /** GET: a confirmation page; it changes nothing (mail scanners follow links). */
   const revokeLinkPage: RequestHandler = (_req, res) => {

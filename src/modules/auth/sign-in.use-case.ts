@@ -77,7 +77,7 @@ export class SignInUseCase {
   constructor(private readonly deps: SignInDeps) {}
 
   async run(email: string, code: string, ctx: ClientContext): Promise<IssuedTokens> {
-    const { store, clock, policy, sessions } = this.deps;
+    const { store, clock, policy } = this.deps;
     const now = clock.now();
     const audit = { requestId: ctx.requestId, emailHash: this.deps.emailHash(email), ip: ctx.ip };
 
@@ -106,22 +106,42 @@ export class SignInUseCase {
     }
     if (await this.deps.ceilings.failedVerifies.isReached(now)) return this.failed(audit);
 
+    return (await this.complete(email, matchedId, ctx, now, 'code')) ?? this.failed(audit);
+  }
+
+  /**
+   * Steps 3 and 4, once a proof matched the code row `otpId`: the code itself (`run`), or the
+   * sign-in link bound to that row (magic-link.use-case.ts). The same session, user, new-device
+   * and signups rules either way. Undefined when the store refused (the row was used meanwhile,
+   * or a new address is outside the signups rollout): nothing was written.
+   */
+  async complete(
+    email: string,
+    otpId: string,
+    ctx: ClientContext,
+    now: Date,
+    method: 'code' | 'link',
+  ): Promise<IssuedTokens | undefined> {
+    const { store, sessions } = this.deps;
     const opened = sessions.open(ctx);
     const signedIn = await store.signIn({
       email,
-      otpId: matchedId,
+      otpId,
       now,
       mayCreateUser: this.deps.canSignUp ? await this.deps.canSignUp(email) : true,
       session: opened.session,
       refreshTokenHash: opened.refreshTokenHash,
     });
-    if (signedIn.kind !== 'signed_in') return this.failed(audit);
+    if (signedIn.kind !== 'signed_in') return undefined;
 
     this.deps.metrics.otpVerifications.inc({ result: 'success' });
     this.deps.metrics.sessionsCreated.inc();
     this.deps.logger.info('otp verify succeeded', {
       event: 'otp.verify.succeeded',
-      ...audit,
+      requestId: ctx.requestId,
+      emailHash: this.deps.emailHash(email),
+      ip: ctx.ip,
+      method,
       userId: signedIn.user.id,
       sessionId: signedIn.session.id,
     });

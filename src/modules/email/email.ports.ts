@@ -46,6 +46,8 @@ export interface EmailMessageRepository {
   advanceStatus(id: string, to: EmailMessageStatus, from: EmailMessageStatus[], at: Date): Promise<boolean>;
   listRecentForEmail(email: string, limit: number): Promise<EmailMessage[]>;
   deleteBefore(before: Date): Promise<number>;
+  /** Forgets an address's delivery history: its messages and their events (an erased account). */
+  deleteForEmail(email: string): Promise<number>;
 }
 
 /** A provider's webhook event, kept once per provider event id. */
@@ -130,17 +132,32 @@ export interface NewDeviceJob {
   requestId?: string;
 }
 
-export type MailJob = CodeMailJob | GuessNoticeJob | NewDeviceJob;
+/** To an account's old address, after the account's address was changed (it holds no link). */
+export interface EmailChangedJob {
+  kind: 'email_changed';
+  noticeId: string;
+  /** The OLD address: the one being told. */
+  email: string;
+  expiresAt: string;
+  locale: string;
+  /** The new address, masked (`jo***@example.org`). */
+  newAddressMasked: string;
+  requestId?: string;
+}
+
+/** A job that carries a notice (rendered from the job alone), not a code. */
+export type NoticeJob = GuessNoticeJob | NewDeviceJob | EmailChangedJob;
+export type MailJob = CodeMailJob | NoticeJob;
+
+export const isNoticeJob = (job: MailJob): job is NoticeJob =>
+  job.kind === 'guess_notice' || job.kind === 'new_device' || job.kind === 'email_changed';
 
 /** What log lines name a job by: its code row, or its notice. */
 export const mailJobRef = (job: MailJob): { otpId: string } | { noticeId: string } =>
-  job.kind === 'guess_notice' || job.kind === 'new_device'
-    ? { noticeId: job.noticeId }
-    : { otpId: job.otpId };
+  isNoticeJob(job) ? { noticeId: job.noticeId } : { otpId: job.otpId };
 
 /** The queue's id of a job: a code row's id, or the notice's. */
-export const mailJobId = (job: MailJob): string =>
-  job.kind === 'guess_notice' || job.kind === 'new_device' ? `notice-${job.noticeId}` : job.otpId;
+export const mailJobId = (job: MailJob): string => (isNoticeJob(job) ? `notice-${job.noticeId}` : job.otpId);
 
 /** Email jobs, off the request path. */
 export interface MailQueue {
@@ -150,15 +167,18 @@ export interface MailQueue {
   close(): Promise<void>;
 }
 
-/** Where the mail worker stores the hash of the code it minted (the login module's code rows). */
+/** Where the mail worker stores the hashes of the code (and link) it minted (the login module's code rows). */
 export interface PendingCodes {
-  /** Stores the minted code's hash while the code is still pending; false if it was consumed or expired meanwhile. */
-  setCodeHash(id: string, codeHash: string, now: Date): Promise<boolean>;
+  /** Stores the minted hashes while the code is still pending; false if it was consumed or expired meanwhile. */
+  setCodeHash(id: string, codeHash: string, now: Date, linkHash?: string | null): Promise<boolean>;
 }
 
-/** Mints the code for a pending code row: the digits to mail and the hash to store (the login module's rule). */
+/**
+ * Mints the secrets of a pending code row (the login module's rule): the digits to mail and
+ * their hash, and, with sign-in links on, the link to mail and its token's hash.
+ */
 export interface CodeMinter {
-  mint(otpId: string, email: string): { code: string; hash: string };
+  mint(otpId: string, email: string): { code: string; hash: string; link?: { url: string; hash: string } };
 }
 
 /**

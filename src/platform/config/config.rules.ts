@@ -124,6 +124,22 @@ const captcha: CrossFieldRule = ({ captcha: k, env }) => [
     : []),
 ];
 
+/**
+ * The sign-in link's landing page gets the browser straight after sign-in: in production it
+ * must be https and one of the app origins CORS_ORIGIN allows (no open redirect to elsewhere).
+ */
+const magicLinkRedirect: CrossFieldRule = ({ env, magicLink, corsOrigins }) => {
+  const url = magicLink.redirectUrl;
+  if (!url || env !== 'production') return [];
+  const { protocol, origin } = new URL(url);
+  return [
+    ...(protocol === 'https:' ? [] : ['MAGIC_LINK_REDIRECT_URL must be https in production']),
+    ...(corsOrigins.includes(origin)
+      ? []
+      : [`MAGIC_LINK_REDIRECT_URL: its origin ${origin} must be listed in CORS_ORIGIN`]),
+  ];
+};
+
 /** In the order their problems are listed. */
 export const crossFieldRules: readonly CrossFieldRule[] = [
   secretLength,
@@ -138,4 +154,5 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   ipLists,
   captcha,
   testAccounts,
+  magicLinkRedirect,
 ];

@@ -1,7 +1,8 @@
 import type { RequestHandler, Router } from 'express';
 import { AppError } from '../errors/app-error';
 
-export type Method = 'get' | 'post' | 'delete';
+/** `head` only where HEAD is documented on its own (it otherwise answers with GET's handler, bodiless). */
+export type Method = 'get' | 'head' | 'post' | 'delete';
 
 /** Declares a path's verbs; every other verb gets 405 with an Allow header (no TRACE echo). */
 export function route(
@@ -14,7 +15,7 @@ export function route(
   for (const [method, chain] of Object.entries(handlers) as Array<[Method, RequestHandler[]]>) {
     r[method](...chain);
     allowed.push(method.toUpperCase());
-    if (method === 'get') allowed.push('HEAD');
+    if (method === 'get' && !handlers.head) allowed.push('HEAD');
   }
   r.all((_req, res, next) => {
     res.setHeader('Allow', allowed.join(', '));

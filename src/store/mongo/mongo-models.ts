@@ -2,6 +2,9 @@ import mongoose, { Schema, type Connection, type Model, type SchemaOptions } fro
 import { adminAuditSchema } from './mongo-audit-model';
 import { knownDeviceSchema, sessionLinkSchema } from './mongo-device-models';
 import { recoveryCodesSchema, totpFactorsSchema } from './mongo-mfa-models';
+import { otpSchema } from './mongo-otp-models';
+
+export { OTP_TTL_SECONDS } from './mongo-otp-models';
 
 /**
  * The MongoDB data model: one collection per SQL table (src/store/sql/migrations.ts),
@@ -12,8 +15,6 @@ import { recoveryCodesSchema, totpFactorsSchema } from './mongo-mfa-models';
  * repositories build.
  */
 
-/** Codes are kept an hour past expiry: the hourly send caps count them (see docs/mongodb.md). */
-export const OTP_TTL_SECONDS = 3600;
 /** Failures count towards hourly budgets only. */
 export const AUTH_FAILURE_TTL_SECONDS = 3600;
 /** A lock document matters only while a transaction holds it. */
@@ -43,28 +44,6 @@ const users = new Schema(
 );
 users.index({ email: 1 }, { unique: true });
 users.index({ createdAt: 1, _id: 1 });
-
-const otps = new Schema(
-  {
-    _id: requiredString,
-    email: requiredString,
-    emailDomain: requiredString,
-    purpose: { type: String, enum: ['login'], required: true },
-    codeHash: nullableString,
-    attempts: { type: Number, default: 0 },
-    requestIp: requiredString,
-    createdAt: requiredDate,
-    expiresAt: requiredDate,
-    consumedAt: nullableDate,
-    lockVersion,
-  },
-  options('otps'),
-);
-otps.index({ email: 1, expiresAt: 1 });
-otps.index({ email: 1, createdAt: -1 });
-otps.index({ requestIp: 1, createdAt: 1 });
-otps.index({ emailDomain: 1, createdAt: 1 });
-otps.index({ expiresAt: 1 }, { expireAfterSeconds: OTP_TTL_SECONDS });
 
 const otpLocks = new Schema(
   {
@@ -205,7 +184,7 @@ ipRules.index({ createdAt: 1, _id: 1 });
 
 export const schemas = {
   users,
-  otps,
+  otps: otpSchema(options('otps')),
   otpLocks,
   authFailures,
   sessions,

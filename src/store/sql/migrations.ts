@@ -16,6 +16,7 @@ import { webhookTokenMigrations } from './migrations/008-webhook-tokens';
 import { mfaMigrations } from './migrations/009-mfa';
 import { knownDeviceMigrations } from './migrations/010-known-devices';
 import { adminAuditMigrations } from './migrations/011-admin-audit-log';
+import { magicLinkMigrations } from './migrations/012-magic-links';
 
 /** Every migration in order; a new one goes in a file of its own under migrations/. */
 export const migrations: Migration[] = [
@@ -27,4 +28,5 @@ export const migrations: Migration[] = [
   ...mfaMigrations,
   ...knownDeviceMigrations,
   ...adminAuditMigrations,
+  ...magicLinkMigrations,
 ];

@@ -14,6 +14,13 @@ type MongoRepositories = Omit<Repositories, keyof AuthInternals> & AuthInternals
  */
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date('2030-01-02T00:00:00Z');
+const message = {
+  otpId: 'otp-1',
+  email: 'someone@example.com',
+  provider: 'sendgrid',
+  providerMessageId: 'pm-1',
+  status: 'sent',
+};
 
 export const repositoryCalls: {
   [R in keyof MongoRepositories]: Record<keyof MongoRepositories[R], unknown[][]>;
@@ -24,6 +31,7 @@ export const repositoryCalls: {
     upsertOnLogin: [['someone@example.com', now]],
     list: [[{ limit: 20 }], [{ limit: 20, after: { createdAt: now, id: 'user-1' } }]],
     delete: [['user-1']],
+    changeEmail: [['user-1', 'other@example.com']],
     count: [[]],
   },
   otps: {
@@ -40,7 +48,11 @@ export const repositoryCalls: {
         },
       ],
     ],
-    setCodeHash: [['otp-1', 'hash', now]],
+    setCodeHash: [
+      ['otp-1', 'hash', now],
+      ['otp-1', 'hash', now, 'ab'.repeat(32)],
+    ],
+    findByLinkHash: [['ab'.repeat(32), now]],
     latestCreatedAt: [['someone@example.com']],
     countCreatedSince: [
       [{ email: 'someone@example.com' }, now],
@@ -110,14 +122,8 @@ export const repositoryCalls: {
     findChild: [['parent']],
     markRotated: [['token-hash', now]],
   },
-  knownDevices: {
-    remember: [['user-1', 'ab'.repeat(16), now]],
-    forgetBefore: [[now]],
-  },
-  sessionLinks: {
-    claim: [['link-1', later]],
-    deleteExpired: [[now]],
-  },
+  knownDevices: { remember: [['user-1', 'ab'.repeat(16), now]], forgetBefore: [[now]] },
+  sessionLinks: { claim: [['link-1', later]], deleteExpired: [[now]] },
   suppressions: {
     add: [[{ email: 'someone@example.com', reason: 'bounce', source: 'sendgrid', createdAt: now }]],
     remove: [['someone@example.com']],
@@ -125,20 +131,10 @@ export const repositoryCalls: {
     list: [[{ limit: 20 }], [{ limit: 20, before: { createdAt: now, email: 'someone@example.com' } }]],
   },
   emailMessages: {
-    create: [
-      [
-        {
-          otpId: 'otp-1',
-          email: 'someone@example.com',
-          provider: 'sendgrid',
-          providerMessageId: 'pm-1',
-          status: 'sent',
-          createdAt: now,
-        },
-      ],
-    ],
+    create: [[{ ...message, createdAt: now }]],
     findById: [['message-1']],
     findByProviderMessageId: [['sendgrid', 'pm-1']],
+    deleteForEmail: [['someone@example.com']],
     advanceStatus: [['message-1', 'delivered', ['queued', 'sent'], now]],
     listRecentForEmail: [['someone@example.com', 10]],
     deleteBefore: [[now]],

@@ -83,6 +83,13 @@ describe('PRODUCT.md indexes', () => {
     });
   });
 
+  it('when a code carries a sign-in link, then linkHash is unique for strings only (codes without one have none)', () => {
+    expect(findIndex('otps', { linkHash: 1 })?.options).toMatchObject({
+      unique: true,
+      partialFilterExpression: { linkHash: { $type: 'string' } },
+    });
+  });
+
   it.each([
     ['authFailures', 'createdAt', 3600],
     ['otpLocks', 'lockedAt', 3600],

@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import type { Metrics } from '../../../platform/metrics';
 import type { Clock } from '../../../platform/clock';
 import {
+  isNoticeJob,
   mailJobRef,
   type CodeMinter,
   type EmailMessageRepository,
@@ -16,6 +17,7 @@ import {
 import { MailError } from '../transports/mail-error';
 import { renderGuessNotice } from '../templates/guess-notice.template';
 import { renderNewDeviceEmail } from '../templates/new-device.template';
+import { renderEmailChangedNotice } from '../templates/email-changed.template';
 import {
   renderOtpEmail,
   resolveLocale,
@@ -26,11 +28,11 @@ import {
 export type JobResult = 'sent' | 'expired' | 'stale';
 
 /**
- * Delivers one email: a code email, or a guess notice. The code is minted here, after the job
- * left the queue, and only its hash is stored, so neither the queue nor the database ever
- * holds a code in clear; a notice holds none. Each outcome is recorded in `messages` (the
- * provider and its message id, which webhook events refer to; a notice has no code row); the
- * last failed try (permanent, or try `maxAttempts`) is recorded as failed.
+ * Delivers one email: a code email, or a notice. The code (and its sign-in link) is minted
+ * here, after the job left the queue, and only hashes are stored, so neither the queue nor the
+ * database ever holds a code or a link in clear; a notice holds none. Each outcome is recorded
+ * in `messages` (the provider and its message id, which webhook events refer to; a notice has
+ * no code row); the last failed try (permanent, or try `maxAttempts`) is recorded as failed.
  */
 export function createOtpMailProcessor(deps: {
   otps: PendingCodes;
@@ -48,7 +50,7 @@ export function createOtpMailProcessor(deps: {
   const record = async (job: MailJob, status: EmailMessageStatus, result: SendResult) => {
     try {
       await deps.messages?.create({
-        otpId: job.kind === 'guess_notice' || job.kind === 'new_device' ? null : job.otpId,
+        otpId: isNoticeJob(job) ? null : job.otpId,
         email: job.email,
         provider: result.provider ?? deps.mailer.name,
         providerMessageId: result.messageId ?? null,
@@ -78,22 +80,24 @@ export function createOtpMailProcessor(deps: {
     let email: RenderedEmail;
     if (job.kind === 'guess_notice') email = notice(job);
     else if (job.kind === 'new_device') email = newDevice(job);
+    else if (job.kind === 'email_changed')
+      email = renderEmailChangedNotice({ ...job, locale: resolveLocale(job.locale), brand: deps.brand });
     else {
-      const { code, hash } = deps.codes.mint(job.otpId, job.email);
-      const stored = await deps.otps.setCodeHash(job.otpId, hash, now);
+      // The link (OTP_MAGIC_LINK) is minted with the code and bound to the same row; both are
+      // mailed, only their hashes stored, and neither is ever in the job or a log line.
+      const { code, hash, link } = deps.codes.mint(job.otpId, job.email);
+      const stored = await deps.otps.setCodeHash(job.otpId, hash, now, link?.hash ?? null);
       if (!stored) return 'stale';
       const minutes = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000));
       email = renderOtpEmail({
         code,
+        linkUrl: link?.url,
         expiresInMinutes: minutes,
         locale: resolveLocale(job.locale),
         brand: deps.brand,
       });
     }
-    const key =
-      job.kind === 'guess_notice' || job.kind === 'new_device'
-        ? `${job.kind.replace('_', '-')}-${job.noticeId}`
-        : `otp-${job.otpId}`;
+    const key = isNoticeJob(job) ? `${job.kind.replace('_', '-')}-${job.noticeId}` : `otp-${job.otpId}`;
     let result: SendResult;
     try {
       // One key for every try of this job: providers and webhooks tie the tries together.
@@ -108,6 +112,7 @@ export function createOtpMailProcessor(deps: {
     const sent = {
       guess_notice: 'guess notice sent',
       new_device: 'new device email sent',
+      email_changed: 'email changed notice sent',
       code: 'otp email sent',
     };
     deps.logger.info(sent[job.kind ?? 'code'], {

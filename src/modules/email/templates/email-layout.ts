@@ -33,6 +33,10 @@ export const SMALL = `font-family:${FONT};font-size:13px;line-height:20px;color:
 export const text16 = (ink: string): string =>
   `margin:0 0 16px;font-family:${FONT};font-size:16px;line-height:24px;color:${ink};`;
 
+/** A link drawn as a button, in the brand colour; `href` and `label` are escaped here, `color` already is. */
+export const buttonLink = (href: string, label: string, color: string): string =>
+  `<a href="${escapeHtml(href)}" style="display:inline-block;padding:12px 20px;border-radius:6px;background-color:${color};color:#ffffff;font-family:${FONT};font-size:16px;font-weight:600;text-decoration:none;">${escapeHtml(label)}</a>`;
+
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

@@ -1,17 +1,7 @@
 import { GUESS_NOTICE_STRINGS } from './guess-notice.strings';
-import {
-  FONT,
-  INK,
-  MUTED,
-  escapeHtml,
-  plainText,
-  renderLayout,
-  resolveBrand,
-  text16,
-  type EmailBrand,
-  type RenderedEmail,
-} from './email-layout';
+import type { EmailBrand, RenderedEmail } from './email-layout';
 import type { SupportedLocale } from './otp-email.strings';
+import { renderParagraphNotice } from './paragraph-notice';
 
 /** What the guess notice says: nothing of the guesses themselves (no code, network or count). */
 export interface GuessNoticeInput {
@@ -30,22 +20,11 @@ export function renderGuessNotice(input: GuessNoticeInput): RenderedEmail {
   if (!Object.hasOwn(GUESS_NOTICE_STRINGS, locale))
     throw new RangeError(`unsupported locale: ${String(locale)}`);
   const t = GUESS_NOTICE_STRINGS[locale];
-  const e = escapeHtml;
-  const brandView = resolveBrand(brand);
-  const { product } = brandView;
-  const subject = t.subject(product);
-  const paragraphs = [t.what(product), t.safe, t.paused, t.ifYou];
-  const text = plainText(brandView, t.help, [t.heading, ...paragraphs]);
-  const body = paragraphs
-    .map((para, i) => `<p style="${text16(i === paragraphs.length - 1 ? MUTED : INK)}">${e(para)}</p>`)
-    .join('\n');
-  const rows = `<tr>
-<td style="padding:16px 32px 16px;">
-<h1 style="margin:0 0 16px;font-family:${FONT};font-size:22px;line-height:30px;font-weight:700;color:${INK};">${e(t.heading)}</h1>
-${body}
-</td>
-</tr>`;
-  const preheader = t.preheader(product);
-  const html = renderLayout({ locale, subject, preheader, brand: brandView, help: t.help, rows });
-  return { subject, html, text };
+  return renderParagraphNotice(locale, brand, (product) => ({
+    subject: t.subject(product),
+    preheader: t.preheader(product),
+    heading: t.heading,
+    paragraphs: [t.what(product), t.safe, t.paused, t.ifYou],
+    help: t.help,
+  }));
 }

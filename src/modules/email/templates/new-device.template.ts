@@ -1,6 +1,7 @@
 import { NEW_DEVICE_STRINGS } from './new-device.strings';
 import {
   FONT,
+  buttonLink,
   INK,
   SMALL,
   TABLE,
@@ -72,7 +73,7 @@ ${detailRows}
 </table>
 <p style="${text16(INK)}">${e(t.ifYou)}</p>
 <p style="${text16(INK)}">${e(t.notYou)}</p>
-<p style="margin:0 0 16px;"><a href="${e(input.revokeUrl)}" style="display:inline-block;padding:12px 20px;border-radius:6px;background-color:${color};color:#ffffff;font-family:${FONT};font-size:16px;font-weight:600;text-decoration:none;">${e(t.action)}</a></p>
+<p style="margin:0 0 16px;">${buttonLink(input.revokeUrl, t.action, color)}</p>
 </td>
 </tr>`;
   const preheader = t.preheader(product);

@@ -17,6 +17,10 @@ export interface OtpEmailStrings {
   intro: (product: string) => string;
   validity: (duration: string) => string;
   ignore: string;
+  /** Before the sign-in link (OTP_MAGIC_LINK): it signs in whichever device and browser open it. */
+  linkIntro: string;
+  /** The sign-in link's button. */
+  linkAction: (product: string) => string;
   /** Sentence start completed by the support address and a full stop. */
   help: string;
   /** Singular and plural of "minute", chosen with Intl.PluralRules for the locale. */
@@ -32,6 +36,9 @@ export const OTP_EMAIL_STRINGS: Readonly<Record<SupportedLocale, OtpEmailStrings
     intro: (product) => `Enter this code to sign in to ${product}:`,
     validity: (duration) => `This code is valid for ${duration}.`,
     ignore: "If you didn't request this code, you can ignore this email.",
+    linkIntro:
+      'Or sign in with this link instead, as long as the code is valid. It signs in the device and browser you open it in.',
+    linkAction: (product) => `Sign in to ${product}`,
     help: 'Need help? Contact us at',
     minute: { one: 'minute', other: 'minutes' },
   },
@@ -43,6 +50,9 @@ export const OTP_EMAIL_STRINGS: Readonly<Record<SupportedLocale, OtpEmailStrings
     intro: (product) => `Introduce este código para iniciar sesión en ${product}:`,
     validity: (duration) => `Este código es válido durante ${duration}.`,
     ignore: 'Si no has solicitado este código, puedes ignorar este correo.',
+    linkIntro:
+      'O inicia sesión con este enlace mientras el código sea válido. Inicia la sesión en el dispositivo y el navegador en que lo abras.',
+    linkAction: (product) => `Iniciar sesión en ${product}`,
     help: '¿Necesitas ayuda? Escríbenos a',
     minute: { one: 'minuto', other: 'minutos' },
   },
@@ -54,6 +64,9 @@ export const OTP_EMAIL_STRINGS: Readonly<Record<SupportedLocale, OtpEmailStrings
     intro: (product) => `Saisissez ce code pour vous connecter à ${product}\u00a0:`,
     validity: (duration) => `Ce code est valable ${duration}.`,
     ignore: 'Si vous n’avez pas demandé ce code, vous pouvez ignorer cet e-mail.',
+    linkIntro:
+      'Ou connectez-vous avec ce lien tant que le code est valable. Il connecte l’appareil et le navigateur dans lesquels vous l’ouvrez.',
+    linkAction: (product) => `Se connecter à ${product}`,
     help: 'Besoin d’aide\u00a0? Écrivez-nous à',
     minute: { one: 'minute', other: 'minutes' },
   },
@@ -65,6 +78,9 @@ export const OTP_EMAIL_STRINGS: Readonly<Record<SupportedLocale, OtpEmailStrings
     intro: (product) => `Geben Sie diesen Code ein, um sich bei ${product} anzumelden:`,
     validity: (duration) => `Dieser Code ist ${duration} lang gültig.`,
     ignore: 'Falls Sie diesen Code nicht angefordert haben, können Sie diese E-Mail ignorieren.',
+    linkIntro:
+      'Oder melden Sie sich mit diesem Link an, solange der Code gültig ist. Er meldet das Gerät und den Browser an, in dem Sie ihn öffnen.',
+    linkAction: (product) => `Bei ${product} anmelden`,
     help: 'Brauchen Sie Hilfe? Schreiben Sie uns an',
     minute: { one: 'Minute', other: 'Minuten' },
   },

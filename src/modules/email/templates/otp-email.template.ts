@@ -1,5 +1,6 @@
 import {
   FONT,
+  buttonLink,
   INK,
   MUTED,
   TABLE,
@@ -28,6 +29,8 @@ export {
 /** What the OTP email says; `expiresInMinutes` must be a positive integer. */
 export interface OtpEmailInput {
   code: string;
+  /** The sign-in link bound to the same code row (http or https); absent when links are off. */
+  linkUrl?: string;
   expiresInMinutes: number;
   locale: SupportedLocale;
   brand: EmailBrand;
@@ -68,8 +71,10 @@ export function resolveLocale(explicit?: string, acceptLanguage?: string): Suppo
 
 /** Renders the sign-in code email in the given locale; throws a RangeError on an empty code or a bad duration. */
 export function renderOtpEmail(input: OtpEmailInput): RenderedEmail {
-  const { code, expiresInMinutes, locale, brand } = input;
+  const { code, linkUrl, expiresInMinutes, locale, brand } = input;
   if (code.trim() === '') throw new RangeError('code must not be empty');
+  if (linkUrl !== undefined && !/^https?:\/\//.test(linkUrl))
+    throw new RangeError('the link must be http(s)');
   if (!Number.isInteger(expiresInMinutes) || expiresInMinutes <= 0) {
     throw new RangeError('expiresInMinutes must be a positive integer');
   }
@@ -82,13 +87,24 @@ export function renderOtpEmail(input: OtpEmailInput): RenderedEmail {
   const unit = t.minute[new Intl.PluralRules(locale).select(expiresInMinutes) === 'one' ? 'one' : 'other'];
   const duration = `${new Intl.NumberFormat(locale).format(expiresInMinutes)} ${unit}`;
   const subject = t.subject(product);
+  // The code comes first in both parts: people (and tests) reading the text find it before the link.
   const text = plainText(brandView, t.help, [
     t.heading,
     t.intro(product),
     code,
+    ...(linkUrl ? [`${t.linkIntro}\n${linkUrl}`] : []),
     t.validity(duration),
     t.ignore,
   ]);
+  const linkRow = linkUrl
+    ? `<tr>
+<td style="padding:0 32px 8px;">
+<p style="${text16(INK)}">${e(t.linkIntro)}</p>
+<p style="margin:0 0 16px;">${buttonLink(linkUrl, t.linkAction(product), color)}</p>
+</td>
+</tr>
+`
+    : '';
   const rows = `<tr>
 <td style="padding:16px 32px 0;">
 <h1 style="margin:0 0 16px;font-family:${FONT};font-size:22px;line-height:30px;font-weight:700;color:${INK};">${e(t.heading)}</h1>
@@ -106,7 +122,7 @@ export function renderOtpEmail(input: OtpEmailInput): RenderedEmail {
 </table>
 </td>
 </tr>
-<tr>
+${linkRow}<tr>
 <td style="padding:0 32px 16px;">
 <p style="${text16(INK)}">${e(t.validity(duration))}</p>
 <p style="${text16(MUTED)}">${e(t.ignore)}</p>

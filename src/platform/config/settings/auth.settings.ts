@@ -84,6 +84,23 @@ export const authSettings = {
         "Test mode for an app's end-to-end tests: email:code pairs, comma-separated (alice@example.test:424242); those addresses take their fixed code and get no email; refused in production",
       ),
   ),
+  OTP_MAGIC_LINK: value(
+    'magicLink.enabled',
+    Joi.boolean()
+      .default(true)
+      .description(
+        'Code emails also carry a single-use sign-in link bound to the code (opening it shows a confirmation page; its button signs that browser in)',
+      ),
+  ),
+  MAGIC_LINK_REDIRECT_URL: text(
+    'magicLink.redirectUrl',
+    Joi.string()
+      .uri({ scheme: ['http', 'https'] })
+      .allow('')
+      .description(
+        "Where a signed-in link lands (303); production: https, its origin listed in CORS_ORIGIN. Unset: the service's own page /",
+      ),
+  ),
   SESSION_EXPIRY_HOURS: value(
     'session.idleHours',
     Joi.number().min(1).default(24).description('Idle lifetime of a session since its last refresh'),

@@ -55,7 +55,7 @@ export interface MongoOtpRepository extends OtpRepository {
 
 const HOUR = 3_600_000;
 /** The lock document's id: a SHA-256 of the email (the lock needs identity, not the address). */
-const lockIdOf = (email: string) => createHash('sha256').update(email).digest('hex');
+export const lockIdOf = (email: string) => createHash('sha256').update(email).digest('hex');
 
 export interface MongoAuthFailureRepository extends AuthFailureRepository {
   oldestSince(by: { email?: string; ip?: string }, since: Date): Promise<Date | undefined>;
@@ -93,13 +93,27 @@ export function createMongoOtpRepository(ops: MongoOps): MongoOtpRepository {
       });
       return id;
     },
-    async setCodeHash(id, codeHash, now) {
+    async setCodeHash(id, codeHash, now, linkHash = null) {
       const result = await ops.updateOne(
         'otps',
         { _id: id, consumedAt: null, expiresAt: op({ $gt: now }) },
-        { $set: { codeHash } },
+        { $set: { codeHash, linkHash } },
       );
       return result.matched > 0;
+    },
+    async findByLinkHash(linkHash, now) {
+      // `$type: 'string'` repeats the unique index's partial filter, so the planner may use it.
+      const doc = await ops.findOne<OtpDoc>(
+        'otps',
+        {
+          linkHash: op({ $eq: linkHash, $type: 'string' }),
+          consumedAt: null,
+          expiresAt: op({ $gt: now }),
+          codeHash: op({ $type: 'string' }),
+        },
+        { projection: { email: 1 } },
+      );
+      return doc ? { id: doc._id, email: doc.email } : undefined;
     },
     async latestCreatedAt(email) {
       const doc = await ops.findOne<{ createdAt: Date }>(

@@ -1,6 +1,8 @@
 import { v4 as uuidv4 } from 'uuid';
 import type { User, UserRepository } from '../../auth.ports';
 import { op, type MongoOps } from '../../../../platform/mongo/mongo-ops';
+import { ConflictError } from '../../../../platform/errors/app-error';
+import { lockIdOf } from './otp.repository';
 import { deleteSessionsWithTokens } from './session.repository';
 
 interface UserDoc {
@@ -52,16 +54,29 @@ export function createMongoUserRepository(ops: MongoOps): UserRepository {
       return docs.map(toUser);
     },
     async delete(id) {
-      // SQL cascades user → sessions → refresh tokens, known devices, factors and recovery codes;
-      // here one transaction does the same.
+      // SQL cascades user → sessions → refresh tokens, known devices, factors and recovery codes,
+      // and deletes the address's codes, failures and guess-notice mark; one transaction here.
       return ops.atomically(async (tx) => {
-        if ((await tx.deleteOne('users', { _id: id })) === 0) return false;
+        const user = await tx.findOne<UserDoc>('users', { _id: id });
+        if (!user || (await tx.deleteOne('users', { _id: id })) === 0) return false;
+        await tx.deleteMany('otps', { email: user.email });
+        await tx.deleteMany('authFailures', { email: user.email });
+        await tx.deleteOne('otpLocks', { _id: lockIdOf(user.email) });
         await deleteSessionsWithTokens(tx, { userId: id });
         await tx.deleteMany('knownDevices', { userId: id });
         await tx.deleteOne('totpFactors', { _id: id });
         await tx.deleteMany('recoveryCodes', { userId: id });
         return true;
       });
+    },
+    async changeEmail(id, email) {
+      try {
+        const result = await ops.updateOne('users', { _id: id }, { $set: { email } });
+        return result.matched > 0 ? 'changed' : 'not_found';
+      } catch (err) {
+        if (err instanceof ConflictError) return 'taken';
+        throw err;
+      }
     },
     async count() {
       // Hinted to the _id index: an exact count from the index alone, inside transactions too.

@@ -47,12 +47,21 @@ export function createSqlOtpRepository(db: Queryable): OtpRepository {
       );
       return id;
     },
-    async setCodeHash(id, codeHash, now) {
+    async setCodeHash(id, codeHash, now, linkHash = null) {
       const rows = await db.query(
-        `UPDATE otps SET code_hash = $2 WHERE id = $1 AND consumed_at IS NULL AND expires_at > $3 RETURNING id`,
-        [id, codeHash, now],
+        `UPDATE otps SET code_hash = $2, link_hash = $4
+          WHERE id = $1 AND consumed_at IS NULL AND expires_at > $3 RETURNING id`,
+        [id, codeHash, now, linkHash],
       );
       return rows.length > 0;
+    },
+    async findByLinkHash(linkHash, now) {
+      const rows = await db.query<{ id: string; email: string }>(
+        `SELECT id, email FROM otps
+          WHERE link_hash = $1 AND consumed_at IS NULL AND expires_at > $2 AND code_hash IS NOT NULL`,
+        [linkHash, now],
+      );
+      return rows[0] ? { id: rows[0].id, email: rows[0].email } : undefined;
     },
     async latestCreatedAt(email) {
       const rows = await db.query<{ created_at: Date }>(

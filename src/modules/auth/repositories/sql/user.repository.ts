@@ -1,5 +1,6 @@
 import { v4 as uuidv4 } from 'uuid';
 import type { User, UserRepository } from '../../auth.ports';
+import { ConflictError } from '../../../../platform/errors/app-error';
 import type { Queryable } from '../../../../platform/sql/sql-client';
 
 export interface UserRow {
@@ -46,8 +47,26 @@ export function createSqlUserRepository(db: Queryable): UserRepository {
       return rows.map(toUser);
     },
     async delete(id) {
-      const rows = await db.query<{ id: string }>('DELETE FROM users WHERE id = $1 RETURNING id', [id]);
+      // One statement, so one snapshot: the user's rows cascade (sessions, refresh tokens,
+      // devices, factors, recovery codes); what is keyed by the address goes with it.
+      const rows = await db.query<{ id: string }>(
+        `WITH gone AS (DELETE FROM users WHERE id = $1 RETURNING id, email),
+              codes AS (DELETE FROM otps WHERE email IN (SELECT email FROM gone)),
+              failures AS (DELETE FROM auth_failures WHERE email IN (SELECT email FROM gone)),
+              notices AS (DELETE FROM guess_notices WHERE email IN (SELECT email FROM gone))
+         SELECT id FROM gone`,
+        [id],
+      );
       return rows.length > 0;
+    },
+    async changeEmail(id, email) {
+      try {
+        const rows = await db.query('UPDATE users SET email = $2 WHERE id = $1 RETURNING id', [id, email]);
+        return rows.length > 0 ? 'changed' : 'not_found';
+      } catch (err) {
+        if (err instanceof ConflictError) return 'taken';
+        throw err;
+      }
     },
     async count() {
       const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');

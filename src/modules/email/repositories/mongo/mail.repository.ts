@@ -103,6 +103,22 @@ export function createMongoSuppressionRepository(ops: MongoOps): SuppressionRepo
 }
 
 export function createMongoEmailMessageRepository(ops: MongoOps): EmailMessageRepository {
+  /** SQL cascades a message's events; here each batch of messages takes its events with it. */
+  const deleteWithEvents = async (filter: Record<string, unknown>): Promise<number> => {
+    let deleted = 0;
+    for (;;) {
+      const batch = await ops.find<{ _id: string }>('emailMessages', filter, {
+        projection: { _id: 1 },
+        limit: DELETE_BATCH,
+      });
+      if (batch.length === 0) return deleted;
+      const ids = batch.map((m) => m._id);
+      await ops.deleteMany('emailEvents', { messageId: op({ $in: ids }) });
+      const removed = await ops.deleteMany('emailMessages', { ...filter, _id: op({ $in: ids }) });
+      deleted += removed;
+      if (batch.length < DELETE_BATCH || removed === 0) return deleted;
+    }
+  };
   return {
     async create(m) {
       const doc: MessageDoc = {
@@ -147,26 +163,8 @@ export function createMongoEmailMessageRepository(ops: MongoOps): EmailMessageRe
       );
       return docs.map(toMessage);
     },
-    async deleteBefore(before) {
-      // SQL cascades a message's events; here each batch takes its events with it.
-      let deleted = 0;
-      for (;;) {
-        const batch = await ops.find<{ _id: string }>(
-          'emailMessages',
-          { createdAt: op({ $lt: before }) },
-          { projection: { _id: 1 }, limit: DELETE_BATCH },
-        );
-        if (batch.length === 0) return deleted;
-        const ids = batch.map((m) => m._id);
-        await ops.deleteMany('emailEvents', { messageId: op({ $in: ids }) });
-        const removed = await ops.deleteMany('emailMessages', {
-          _id: op({ $in: ids }),
-          createdAt: op({ $lt: before }),
-        });
-        deleted += removed;
-        if (batch.length < DELETE_BATCH || removed === 0) return deleted;
-      }
-    },
+    deleteBefore: (before) => deleteWithEvents({ createdAt: op({ $lt: before }) }),
+    deleteForEmail: (email) => deleteWithEvents({ email }),
   };
 }
 

@@ -141,6 +141,10 @@ export function createSqlEmailMessageRepository(db: Queryable): EmailMessageRepo
       const rows = await db.query('DELETE FROM email_messages WHERE created_at < $1 RETURNING id', [before]);
       return rows.length;
     },
+    async deleteForEmail(email) {
+      const rows = await db.query('DELETE FROM email_messages WHERE email = $1 RETURNING id', [email]);
+      return rows.length;
+    },
   };
 }
 
