@@ -114,15 +114,19 @@ describe('hosted sign-in page (on)', () => {
     expect(again.status).toBe(304);
   });
 
-  it.each(['/ui/missing.js', '/ui/../package.json', '/ui/%2e%2e/package.json', '/ui/', '/index.html'])(
-    'when %s is asked for, then 404 problem+json and no file outside the folder',
-    async (path) => {
-      const res = await t.http.get(path);
+  it.each([
+    '/ui/missing.js',
+    '/ui/../package.json',
+    '/ui/%2e%2e/package.json',
+    '/ui/%E0%A4%A',
+    '/ui/',
+    '/index.html',
+  ])('when %s is asked for, then 404 problem+json and no file outside the folder', async (path) => {
+    const res = await t.http.get(path);
 
-      expect(res.status).toBe(404);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    },
-  );
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
 
   it('when the API is asked for, then the page changes nothing there', async () => {
     expect((await t.http.get('/v1/users/me')).status).toBe(401);
