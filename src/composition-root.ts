@@ -179,19 +179,9 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     emailHash,
   });
 
-  const hostedUi = createHostedUiModule({
-    config: { enabled: config.hostedUi.enabled, brand: config.email.brand, codeLength: config.otp.length },
-  });
-
   let shuttingDown = false;
   const readiness: ReadinessCheck[] = [
-    {
-      name: 'database',
-      check: async () => {
-        await store.ping();
-        return 'ok';
-      },
-    },
+    { name: 'database', check: () => store.ping().then(() => 'ok' as const) },
   ];
   if (redis) readiness.push(redis.readiness);
   const isShuttingDown = () => shuttingDown;
@@ -218,7 +208,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     config,
     store,
     featureFlags,
-    modules: { ipRules, email, auth, admin, hostedUi },
+    modules: { ipRules, email, auth, admin, hostedUi: createHostedUiModule({ config }) },
     http: { ...pipeline, meta: metaGate(meta) },
     mailer: email.mailer,
     queue: email.queue,

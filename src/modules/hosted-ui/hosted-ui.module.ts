@@ -17,14 +17,8 @@ export const PUBLIC_DIR = join(__dirname, '..', '..', '..', 'src', 'modules', 'h
 const PAGE_PATHS = /^\/(?:$|ui\/)/;
 
 export interface HostedUiModuleDeps {
-  config: {
-    /** HOSTED_UI_ENABLED (default on outside production). */
-    enabled: boolean;
-    /** The emails' brand settings: product name, colour, logo, support address. */
-    brand: EmailBrand;
-    /** OTP_LENGTH: the page shows one box per digit. */
-    codeLength: number;
-  };
+  /** HOSTED_UI_ENABLED; the emails' brand (name, colour, logo, support address); OTP_LENGTH (one box per digit). */
+  config: { hostedUi: { enabled: boolean }; email: { brand: EmailBrand }; otp: { length: number } };
 }
 
 export interface HostedUiModule {
@@ -38,13 +32,13 @@ export interface HostedUiModule {
  * page script. The page signs in through `/v1/client.js` in cookie mode.
  */
 export function createHostedUiModule({ config }: HostedUiModuleDeps): HostedUiModule {
-  if (!config.enabled) return {};
-  const brand = resolveBrand(config.brand);
+  if (!config.hostedUi.enabled) return {};
+  const brand = resolveBrand(config.email.brand);
   const pages = new Map<SupportedLocale, string>();
   const page = (locale: SupportedLocale): string => {
     let html = pages.get(locale);
     if (html === undefined) {
-      html = renderPage({ locale, t: HOSTED_UI_STRINGS[locale], brand, codeLength: config.codeLength });
+      html = renderPage({ locale, t: HOSTED_UI_STRINGS[locale], brand, codeLength: config.otp.length });
       pages.set(locale, html);
     }
     return html;
