@@ -124,6 +124,31 @@ describeWith('chromium', 'hosted page in Chromium: code, reloads, tabs, sign-out
     await context.close();
   });
 
+  it('when the sign-in is older than the step-up window and there is no TOTP, then the page mails a step-up code', async () => {
+    const email = freshEmail();
+    const other = await app.t.signIn(email);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signInWithCode(page, app, email);
+    app.t.clock.advance(301_000);
+    const before = app.t.mailer.to(email).length;
+
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await page.locator('#view-step-up').waitFor();
+    await expect(page.locator('#step-up-label').textContent()).resolves.toBe('Code from the email');
+    // The step-up email's code (a new-sign-in notice may arrive in between).
+    await page.getByLabel('Code from the email').fill(await codeSince(app, email, before));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+
+    await page.locator('#view-account').waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toBe('Every other session is signed out.');
+    await expect(sessionItems(page).count()).resolves.toBe(1);
+    expect(
+      (await app.t.http.post('/v1/auth/refresh').send({ refreshToken: other.refreshToken })).status,
+    ).toBe(401);
+    await context.close();
+  });
+
   it('when the user has TOTP and signs out everywhere else, then the page asks for the code and the other sessions end', async () => {
     const email = freshEmail();
     const api = await app.t.signIn(email);
@@ -157,6 +182,21 @@ describeWith('chromium', 'hosted page in Chromium: code, reloads, tabs, sign-out
 
 /** What the page runs is given as text: the tests are compiled without the DOM's types. */
 const focusedId = (page: Page) => page.evaluate<string | undefined>('document.activeElement?.id');
+
+/** The code of the first email to `email` after the `before`th that carries one. */
+async function codeSince(app: HostedApp, email: string, before: number): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const codes = app.t.mailer
+      .to(email)
+      .slice(before)
+      .map((m) => /\b(\d{6})\b/.exec(m.text)?.[1]);
+    const code = codes.find(Boolean);
+    if (code) return code;
+    if (Date.now() > deadline) throw new Error(`no step-up code to ${email}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 async function digits(page: Page): Promise<string> {
   const boxes = await page.locator('input.digit').all();
