@@ -29,6 +29,8 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The hosted sign-in page's static files, served as written from where src/ keeps them.
+COPY --from=build /app/src/modules/hosted-ui/public ./src/modules/hosted-ui/public
 # DATA_DIR must be writable by the app user (only used by the embedded database).
 RUN mkdir -p /app/data && chown node:node /app/data
 # The official image's unprivileged user (uid 1000, gid 1000).

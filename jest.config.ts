@@ -48,6 +48,9 @@ const config: Config = {
     project('e2e'),
     // static: promtool for the alert rules (tests/static/alert-rules.test.ts) is probed alike.
     project('static', withServers),
+    // The hosted page in Debian's Chromium (playwright-core), against the app on a port:
+    // Chromium is probed by the same globalSetup (skipped loudly without it, required under CI).
+    project('browser', { ...withServers, ...withPglite }),
   ],
   testTimeout: 30_000,
   maxWorkers: 2,

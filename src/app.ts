@@ -30,6 +30,9 @@ export function createApp(c: Container): Express {
   app.use(['/docs', '/v1/openapi.json', '/metrics', '/v1/client.js'], http.gzip);
   // The meta routes (probes, metrics, JWKS, docs) sit before the limiter and the body parser.
   app.use(http.meta);
+  // The hosted sign-in page (`/` and `/ui/*`, when HOSTED_UI_ENABLED): static files and one
+  // rendered page, before the limiter like the docs.
+  if (modules.hostedUi.handler) app.use(modules.hostedUi.handler);
   // Provider webhooks are signed over their raw bytes: mounted before the JSON guard and parser,
   // each route reads its own raw body, with a budget of its own.
   mountRoutes(app, modules.email.webhooks);

@@ -19,6 +19,7 @@ import {
   type Mailer,
   type RetryPolicy,
 } from './modules/email';
+import { createHostedUiModule, type HostedUiModule } from './modules/hosted-ui';
 import { createIpRulesModule, type IpRulesModule } from './modules/ip-rules';
 import { systemClock, type Clock } from './platform/clock';
 import type { Config } from './platform/config/config';
@@ -60,6 +61,7 @@ export interface Modules {
   email: EmailModule;
   auth: AuthModule;
   admin: AdminModule;
+  hostedUi: HostedUiModule;
 }
 
 /**
@@ -108,7 +110,7 @@ function resolveSecret(config: Config): string {
 
 /**
  * The platform pieces and the store, then the modules in dependency order (ip-rules, email,
- * auth, admin), each given exactly what it uses; tests swap pieces through `overrides`.
+ * auth, admin, hosted-ui), each given exactly what it uses; tests swap pieces through `overrides`.
  */
 export async function buildContainer(config: Config, overrides: Overrides = {}): Promise<Container> {
   const clock = overrides.clock ?? systemClock;
@@ -180,13 +182,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
 
   let shuttingDown = false;
   const readiness: ReadinessCheck[] = [
-    {
-      name: 'database',
-      check: async () => {
-        await store.ping();
-        return 'ok';
-      },
-    },
+    { name: 'database', check: () => store.ping().then(() => 'ok' as const) },
   ];
   if (redis) readiness.push(redis.readiness);
   const isShuttingDown = () => shuttingDown;
@@ -213,7 +209,7 @@ export async function buildContainer(config: Config, overrides: Overrides = {}):
     config,
     store,
     featureFlags,
-    modules: { ipRules, email, auth, admin },
+    modules: { ipRules, email, auth, admin, hostedUi: createHostedUiModule({ config }) },
     http: { ...pipeline, meta: metaGate(meta) },
     mailer: email.mailer,
     queue: email.queue,

@@ -5,9 +5,9 @@ import { initdbDump, migratedDump } from './pglite-environment';
 import { probeServices, REQUIRED_UNDER_CI, SERVICE_NAMES } from './services';
 
 /**
- * Probes PostgreSQL, Redis (with the redis-server binary), MongoDB and promtool once for the whole run
- * and hands the answer to every test file through TEST_SERVICES_FILE. Under CI a missing
- * PostgreSQL, Redis or promtool fails the run here; MongoDB may be missing (its suites are skipped and
+ * Probes PostgreSQL, Redis (with the redis-server binary), MongoDB, promtool and Chromium once
+ * for the whole run and hands the answer to every test file through TEST_SERVICES_FILE. Under
+ * CI a missing PostgreSQL, Redis, promtool or Chromium fails the run here; MongoDB may be missing (its suites are skipped and
  * the teardown says why). Also writes the PGlite initdb dump every in-memory test database
  * starts from, and the same with our migrations applied (TEST_PGLITE_DUMP and
  * TEST_PGLITE_MIGRATED_DUMP, read by tests/setup/pglite-environment.ts).

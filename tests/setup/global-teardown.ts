@@ -14,7 +14,7 @@ export default async function globalTeardown(): Promise<void> {
   rmSync(dirname(file), { recursive: true, force: true });
   if (skips.length === 0) return;
 
-  const lines = ['', 'Skipped suites (missing servers; these tests did NOT run):'];
+  const lines = ['', 'Skipped suites (missing servers or browser; these tests did NOT run):'];
   const missing = [...new Set(skips.flatMap((s) => s.missing))] as Service[];
   for (const service of missing) {
     lines.push(`  ${SERVICE_NAMES[service]}: ${report[service].reason ?? 'unavailable'}`);

@@ -3,13 +3,14 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 
 /**
- * The servers some tests need, probed once per run by the jest globalSetup
- * (tests/setup/global-setup.ts), which writes the answer to a JSON file and names it in
- * TEST_SERVICES_FILE for every worker. Suites ask `describeWith` (tests/helpers/services.ts);
- * a missing server makes them SKIPPED, and the globalTeardown prints why.
+ * The servers some tests need, and the browser of the browser tests, probed once per run by
+ * the jest globalSetup (tests/setup/global-setup.ts), which writes the answer to a JSON file
+ * and names it in TEST_SERVICES_FILE for every worker. Suites ask `describeWith`
+ * (tests/helpers/services.ts); a missing one makes them SKIPPED, and the globalTeardown prints
+ * why.
  */
-/** `promtool` is a tool, not a server: the alert rules' checks need it (Debian's `prometheus`). */
-export type Service = 'postgres' | 'redis' | 'mongo' | 'promtool';
+/** `promtool` and `chromium` are tools, not servers: the alert rules' checks and the browser tests need them. */
+export type Service = 'postgres' | 'redis' | 'mongo' | 'promtool' | 'chromium';
 
 export interface ServiceStatus {
   available: boolean;
@@ -24,10 +25,17 @@ export const SERVICE_NAMES: Record<Service, string> = {
   redis: 'Redis',
   mongo: 'MongoDB',
   promtool: 'promtool',
+  chromium: 'Chromium',
 };
 
-/** Under CI these must be there: a missing one fails the run instead of skipping suites. */
-export const REQUIRED_UNDER_CI: Service[] = ['postgres', 'redis', 'promtool'];
+/**
+ * Under CI these must be there: a missing one fails the run instead of skipping suites
+ * (.ci/run starts PostgreSQL and Redis and installs promtool and Chromium when they are missing).
+ */
+export const REQUIRED_UNDER_CI: Service[] = ['postgres', 'redis', 'promtool', 'chromium'];
+
+/** The browser tests drive this Chromium (Debian's package) with playwright-core. */
+export const CHROMIUM_PATH = process.env.TEST_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Where the PostgreSQL server for tests lives (CI's workflow sets TEST_DATABASE_URL). */
 export const POSTGRES_ADMIN_URL =
@@ -101,9 +109,21 @@ function probePromtool(): ServiceStatus {
   };
 }
 
+/** Installed and starts far enough to say its version (playwright-core downloads no browser). */
+function probeChromium(): ServiceStatus {
+  if (!existsSync(CHROMIUM_PATH)) {
+    return { available: false, reason: `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)` };
+  }
+  const version = spawnSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  if (version.status !== 0 || !/Chromium \d+/.test(version.stdout)) {
+    return { available: false, reason: `${CHROMIUM_PATH} --version failed (${version.stderr.trim()})` };
+  }
+  return { available: true };
+}
+
 export async function probeServices(): Promise<ServiceReport> {
   const [postgres, mongo] = await Promise.all([probePostgres(), probeMongo()]);
-  return { postgres, redis: probeRedis(), mongo, promtool: probePromtool() };
+  return { postgres, redis: probeRedis(), mongo, promtool: probePromtool(), chromium: probeChromium() };
 }
 
 /** A suite registered as skipped, as the teardown lists it. */

@@ -99,6 +99,8 @@ describe('Dockerfile', () => {
     expect(instructions('RUN').some((i) => /\bnpm ci\b[^&|;]*--omit=dev/.test(i.args))).toBe(true);
     expect(instructions('COPY').some((i) => /--from=\S+/.test(i.args) && /\bdist\b/.test(i.args))).toBe(true);
     expect(instructions('ENV').some((i) => /NODE_ENV=production/.test(i.args))).toBe(true);
+    // The hosted page's files are served from src/ (src/modules/hosted-ui/hosted-ui.module.ts).
+    expect(instructions('COPY').some((i) => /src\/modules\/hosted-ui\/public/.test(i.args))).toBe(true);
   });
 
   it('when the image is built, then no secret is baked in: none set by ENV/ARG, and .env, data and .git stay out of the context', () => {

@@ -7,5 +7,12 @@ export type { CertificateFetcher } from './webhooks/sns-certificates';
 export type { RetryPolicy } from './queue/memory-mail-queue';
 export { resolveLocale } from './templates/otp-email.template';
 export type { SupportedLocale } from './templates/otp-email.strings';
+export {
+  escapeHtml,
+  mailtoHref,
+  resolveBrand,
+  type EmailBrand,
+  type ResolvedBrand,
+} from './templates/email-layout';
 export { createEmailModule, type EmailModule, type EmailModuleDeps } from './email.module';
 export { webhookRouteTable } from './webhooks/webhooks.routes';

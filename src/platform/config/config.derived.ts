@@ -80,4 +80,8 @@ export const derivedFields = [
   // CACHE_TTL_SECONDS is documented as capped at ACCESS_TOKEN_TTL_SECONDS.
   field('redis.cacheTtlSeconds', (env) => Math.min(env.CACHE_TTL_SECONDS, env.ACCESS_TOKEN_TTL_SECONDS)),
   field('email.transport', pickTransport),
+  /** The hosted sign-in page: HOSTED_UI_ENABLED when set, else on everywhere but production. */
+  field('hostedUi.enabled', (env) =>
+    env.HOSTED_UI_ENABLED ? env.HOSTED_UI_ENABLED === 'true' : env.NODE_ENV !== 'production',
+  ),
 ] as const;

@@ -2,6 +2,7 @@ import type { EnvOf } from './setting';
 import { authSettings } from './settings/auth.settings';
 import { captchaSettings } from './settings/captcha.settings';
 import { emailSettings } from './settings/email.settings';
+import { hostedUiSettings } from './settings/hosted-ui.settings';
 import { operationsSettings } from './settings/operations.settings';
 import { serverSettings, shutdownSettings } from './settings/server.settings';
 import { storageSettings } from './settings/storage.settings';
@@ -16,6 +17,7 @@ export const settings = {
   ...tracingSettings,
   ...authSettings,
   ...captchaSettings,
+  ...hostedUiSettings,
   ...shutdownSettings,
 };
 

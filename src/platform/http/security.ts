@@ -39,6 +39,27 @@ export const docsSecurityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * A server-rendered page's policy: its own scripts and styles only (no inline code, no
+ * `eval`), API calls to this origin only, images from this origin and `imgSrc` (say, the
+ * origin of a configured logo), no frames, forms posting only here.
+ */
+export function pageSecurityHeaders(options: { imgSrc?: string[] } = {}): RequestHandler {
+  return helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", ...(options.imgSrc ?? [])],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  });
+}
+
 /** A request carries a body when it is chunked or declares a non-zero length (RFC 9112 §6.3). */
 export const requestHasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
