@@ -11,6 +11,7 @@ const production = {
   SMTP_HOST: 'smtp.example.com',
   CORS_ORIGIN: 'https://app.example.com',
   METRICS_TOKEN: 'f0e1d2c3b4a5968778695a4b3c2d1e0f',
+  PUBLIC_URL: 'https://login.example.com',
 };
 
 describe('HOSTED_UI_ENABLED', () => {
