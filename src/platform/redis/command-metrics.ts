@@ -1,8 +1,8 @@
 import type client from 'prom-client';
 import { ErrorReply } from 'redis';
 
-/** The commands this service sends (sessions, limits, ceilings, replay guard); any other is OTHER. */
-const KNOWN = new Set([
+/** The commands this service sends (sessions, limits, ceilings, replay guard, erasure); any other is OTHER. */
+export const KNOWN_REDIS_COMMANDS: ReadonlySet<string> = new Set([
   'GET',
   'SET',
   'DEL',
@@ -14,6 +14,7 @@ const KNOWN = new Set([
   'EVALSHA',
   'SCRIPT',
   'PING',
+  'SCAN',
 ]);
 
 export interface CommandMetrics {
@@ -41,7 +42,7 @@ export function observeCommand<T>(
 ): Promise<T> {
   if (!metrics) return sent;
   const upper = (args[0] ?? '').toUpperCase();
-  const command = KNOWN.has(upper) ? upper : 'OTHER';
+  const command = KNOWN_REDIS_COMMANDS.has(upper) ? upper : 'OTHER';
   const start = performance.now();
   return sent.then(
     (value) => {
